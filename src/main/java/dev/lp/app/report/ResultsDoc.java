@@ -1,0 +1,64 @@
+package dev.lp.app.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * docs/RESULTS.md is written by the commands that measure, never by hand: each command owns one
+ * marked section ({@code <!-- BEGIN name -->} ... {@code <!-- END name -->}) and replaces it
+ * whole, so reruns update numbers in place and other sections stay untouched.
+ */
+public final class ResultsDoc {
+
+  private final Path file;
+
+  public ResultsDoc(Path file) {
+    this.file = file;
+  }
+
+  /** The default location, docs/RESULTS.md under the working directory. */
+  public static ResultsDoc standard() {
+    return new ResultsDoc(Path.of("docs", "RESULTS.md"));
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Replaces the section {@code name} with {@code markdown} (appends it when absent), writing
+   * the file atomically.
+   */
+  public synchronized void putSection(String name, String markdown) {
+    if (!name.matches("[a-z0-9][a-z0-9.-]*")) {
+      throw new IllegalArgumentException("section name must be lower-case words with dashes: " + name);
+    }
+    String begin = "<!-- BEGIN " + name + " -->";
+    String end = "<!-- END " + name + " -->";
+    String body = begin + "\n" + markdown.strip() + "\n" + end;
+    try {
+      String doc = Files.exists(file)
+          ? Files.readString(file, StandardCharsets.UTF_8)
+          : "# Results\n\nEvery section below is written by the command named in it; rerun that command to refresh it.\n";
+      int b = doc.indexOf(begin);
+      int e = doc.indexOf(end);
+      String updated;
+      if (b >= 0 && e > b) {
+        updated = doc.substring(0, b) + body + doc.substring(e + end.length());
+      } else {
+        updated = doc.stripTrailing() + "\n\n" + body + "\n";
+      }
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Path tmp = Files.createTempFile(parent, ".results", ".tmp");
+      Files.writeString(tmp, updated, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot update " + file, ex);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.lp.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one place that names the Kafka topics and how records are keyed.
+ *
+ * <p>Every record on {@link #REQUESTS} and {@link #RESULTS} is keyed by its request id in UTF-8,
+ * so one request's events stay on one partition, in order.
+ */
+public final class Topics {
+  /** {@link SynthesisRequest} values. */
+  public static final String REQUESTS = "lp.requests";
+  /** {@link SynthesisEvent} values. */
+  public static final String RESULTS = "lp.results";
+  /** Compacted topic announcing published checkpoints. */
+  public static final String CHECKPOINTS = "lp.checkpoints";
+
+  /** The protocol version this build writes and accepts. */
+  public static final int PROTOCOL_VERSION = 1;
+
+  private Topics() {}
+
+  /** The record key for a request id. */
+  public static byte[] key(String requestId) {
+    if (requestId == null) {
+      throw new IllegalArgumentException("requestId must not be null");
+    }
+    return requestId.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The request id a record key names ("" for a null key). */
+  public static String requestId(byte[] key) {
+    return key == null ? "" : new String(key, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.lp.actors;
+
+import dev.lp.protocol.Finished;
+import dev.lp.protocol.SynthesisRequest;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The serving engine's guardian: one Session per submitted request, one shared ModelWorker.
+ *
+ * <p>Contract: every {@link Submit} produces, on its sink, a complete event stream that ends
+ * with exactly one Finished: Accepted ... Finished, or Error + Finished(REJECTED) when the request
+ * is invalid or {@code maxInFlight} sessions are already running (Error OVERLOADED), or Error
+ * INTERNAL + Finished(FAILED) when the search fails. The ModelWorker runs on the dispatcher
+ * {@code lp.engine.model-dispatcher}, which must exist in the ActorSystem's config (actors'
+ * reference.conf defines it).
+ */
+public final class Engine extends AbstractBehavior<Engine.Command> {
+
+  /** Messages the engine accepts. */
+  public sealed interface Command {}
+
+  /** Search for programs solving {@code request}; every event of it goes to {@code sink}. */
+  public record Submit(SynthesisRequest request, EventSink sink) implements Command {
+    public Submit {
+      if (request == null || sink == null) {
+        throw new IllegalArgumentException("Submit needs a request and a sink");
+      }
+    }
+  }
+
+  /** Ask how busy the engine is; answers {@link Load}. */
+  public record GetLoad(ActorRef<Load> replyTo) implements Command {}
+
+  /** Sessions running now and the cap beyond which requests are answered OVERLOADED. */
+  public record Load(int inFlight, int maxInFlight) {}
+
+  private record SessionEnded(EventStream stream) implements Command {}
+
+  /** The guardian behavior; spawns the ModelWorker on {@code lp.engine.model-dispatcher}. */
+  public static Behavior<Command> create(EngineSettings settings, ModelSource models) {
+    if (settings == null || models == null) {
+      throw new IllegalArgumentException("Engine.create needs settings and a model source");
+    }
+    return Behaviors.setup(ctx -> new Engine(ctx, settings, models));
+  }
+
+  private final EngineSettings settings;
+  private final ModelSource models;
+  private final RequestValidator validator;
+  private final ActorRef<ModelWorker.Command> worker;
+  private int inFlight;
+
+  private Engine(ActorContext<Command> ctx, EngineSettings settings, ModelSource models) {
+    super(ctx);
+    this.settings = settings;
+    this.models = models;
+    this.validator = new RequestValidator(settings);
+    var policy = new BatchPolicy(settings.batchMaxSize(), settings.batchMaxDelay());
+    this.worker =
+        ctx.spawn(
+            Behaviors.supervise(ModelWorker.create(policy))
+                .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1))),
+            "model-worker",
+            DispatcherSelector.fromConfig("lp.engine.model-dispatcher"));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Submit.class, this::onSubmit)
+        .onMessage(GetLoad.class, this::onGetLoad)
+        .onMessage(SessionEnded.class, this::onSessionEnded)
+        .build();
+  }
+
+  private Behavior<Command> onSubmit(Submit m) {
+    String id = m.request().getRequestId();
+    if (inFlight >= settings.maxInFlight()) {
+      getContext().getLog().warn("[{}] overloaded: {} sessions in flight", id, inFlight);
+      var error =
+          Events.error(
+              dev.lp.protocol.Error.Code.OVERLOADED,
+              inFlight + " requests in flight (limit " + settings.maxInFlight() + "); retry later",
+              "");
+      for (var e : Events.rejected(id, "", error)) {
+        try {
+          m.sink().emit(e);
+        } catch (RuntimeException ex) {
+          getContext().getLog().error("[{}] event sink failed", id, ex);
+        }
+      }
+      return this;
+    }
+    var stream = new EventStream(id, m.sink());
+    var session =
+        getContext()
+            .spawnAnonymous(
+                Behaviors.supervise(Session.create(m.request(), stream, validator, models, worker))
+                    .onFailure(SupervisorStrategy.stop()));
+    getContext().watchWith(session, new SessionEnded(stream));
+    inFlight++;
+    return this;
+  }
+
+  private Behavior<Command> onGetLoad(GetLoad m) {
+    m.replyTo().tell(new Load(inFlight, settings.maxInFlight()));
+    return this;
+  }
+
+  private Behavior<Command> onSessionEnded(SessionEnded m) {
+    inFlight--;
+    // A session that crashed never sent Finished; the contract says every request gets one.
+    if (!m.stream().isFinished()) {
+      m.stream()
+          .fail(
+              Events.error(
+                  dev.lp.protocol.Error.Code.INTERNAL, "the request's session stopped unexpectedly", ""),
+              Finished.Status.FAILED,
+              Finished.Stats.newBuilder().setTimeToFirstSolutionMs(-1).build());
+    }
+    return this;
+  }
+}

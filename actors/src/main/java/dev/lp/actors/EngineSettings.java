@@ -1,0 +1,75 @@
+package dev.lp.actors;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Typed settings of the serving engine, read once from the {@code lp.engine} block
+ * (defaults and meanings in actors' reference.conf).
+ *
+ * @param maxInFlight sessions running at once; more are answered with Error OVERLOADED
+ * @param maxExamples most examples per request
+ * @param maxStringLength most characters per example input or output
+ * @param maxBeamSize largest accepted beam size B
+ * @param maxLatentBeams largest accepted latent beam count L
+ * @param defaultDeadline deadline when a request gives none
+ * @param defaultBeamSize B when a request gives none
+ * @param defaultLatentBeams L when a request gives none (clamped to B)
+ * @param batchMaxSize most decoder steps the ModelWorker runs in one stepAll call
+ * @param batchMaxDelay longest the ModelWorker holds a step to wait for more
+ */
+public record EngineSettings(
+    int maxInFlight,
+    int maxExamples,
+    int maxStringLength,
+    int maxBeamSize,
+    int maxLatentBeams,
+    Duration defaultDeadline,
+    int defaultBeamSize,
+    int defaultLatentBeams,
+    int batchMaxSize,
+    Duration batchMaxDelay) {
+
+  public EngineSettings {
+    positive("max-in-flight", maxInFlight);
+    positive("max-examples", maxExamples);
+    positive("max-string-length", maxStringLength);
+    positive("max-beam-size", maxBeamSize);
+    positive("max-latent-beams", maxLatentBeams);
+    positive("default-beam-size", defaultBeamSize);
+    positive("default-latent-beams", defaultLatentBeams);
+    positive("batch.max-size", batchMaxSize);
+    if (defaultDeadline == null || defaultDeadline.isNegative() || defaultDeadline.isZero()) {
+      throw new IllegalArgumentException("lp.engine.default-deadline must be > 0, got " + defaultDeadline);
+    }
+    if (batchMaxDelay == null || batchMaxDelay.isNegative()) {
+      throw new IllegalArgumentException("lp.engine.batch.max-delay must be >= 0, got " + batchMaxDelay);
+    }
+    if (defaultBeamSize > maxBeamSize) {
+      throw new IllegalArgumentException(
+          "lp.engine.default-beam-size " + defaultBeamSize + " exceeds max-beam-size " + maxBeamSize);
+    }
+  }
+
+  private static void positive(String key, int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException("lp.engine." + key + " must be >= 1, got " + v);
+    }
+  }
+
+  /** Reads the {@code lp.engine} block of {@code c} (a full config with reference.conf merged). */
+  public static EngineSettings fromConfig(Config c) {
+    Config e = c.getConfig("lp.engine");
+    return new EngineSettings(
+        e.getInt("max-in-flight"),
+        e.getInt("max-examples"),
+        e.getInt("max-string-length"),
+        e.getInt("max-beam-size"),
+        e.getInt("max-latent-beams"),
+        e.getDuration("default-deadline"),
+        e.getInt("default-beam-size"),
+        e.getInt("default-latent-beams"),
+        e.getInt("batch.max-size"),
+        e.getDuration("batch.max-delay"));
+  }
+}

@@ -1,0 +1,132 @@
+package dev.lp.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lp.dsl.ProgramText;
+import dev.lp.protocol.Finished;
+import dev.lp.protocol.Options;
+import dev.lp.protocol.SynthesisEvent;
+import dev.lp.protocol.SynthesisEvent.KindCase;
+import dev.lp.search.fake.ScriptedModel;
+import dev.lp.search.fake.ScriptedModel.Entry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The engine driven by the search module's shared fake, dev.lp.search.fake.ScriptedModel. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ScriptedModelEngineTest {
+  private final ActorTestKit testKit = ActorTestKit.create("scripted-engine-test");
+
+  private static final List<String> IN = List.of("Ab 12", "Cd 345");
+  private static final List<String> OUT = List.of("12", "345");
+
+  @AfterAll
+  void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static Entry entry(int[] code, String text) {
+    return Entry.ranked(code, ProgramText.parse(text));
+  }
+
+  private List<SynthesisEvent> collect(TestProbe<SynthesisEvent> probe) {
+    List<SynthesisEvent> events = new ArrayList<>();
+    while (true) {
+      var e = probe.receiveMessage(Duration.ofSeconds(10));
+      events.add(e);
+      if (e.getKindCase() == KindCase.FINISHED) {
+        return events;
+      }
+    }
+  }
+
+  private List<SynthesisEvent> run(ScriptedModel model, Options options, String id) {
+    var engine = testKit.spawn(Engine.create(EngineTest.settings(8), ModelSource.fixed(model)));
+    TestProbe<SynthesisEvent> probe = testKit.createTestProbe();
+    engine.tell(new Engine.Submit(EngineTest.numbers(id, options), probe.ref()::tell));
+    return collect(probe);
+  }
+
+  private void awaitNoHandles(ScriptedModel model) {
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(0, model.openHandles(), "open specs + decoders");
+      return null;
+    });
+  }
+
+  @Test
+  void latentModelSolvesWithTheScriptedCode() {
+    var model =
+        ScriptedModel.builder()
+            .version("scripted-lp")
+            .task(IN, OUT, List.of(
+                entry(new int[] {5}, "GetToken(WORD, 1)"),
+                entry(new int[] {7, 3}, "GetToken(NUMBER, 1)")))
+            .build();
+    var opts = Options.newBuilder().setBeamSize(4).setLatentBeams(2).build();
+    var events = run(model, opts, "s1");
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(i, events.get(i).getSequence());
+    }
+    assertEquals(KindCase.ACCEPTED, events.get(0).getKindCase());
+    var solved = events.stream().filter(e -> e.getKindCase() == KindCase.SOLVED).findFirst().orElseThrow();
+    assertEquals("GetToken(NUMBER, 1)", solved.getSolved().getProgramText());
+    assertEquals(List.of(7, 3), solved.getSolved().getLatentCodeList());
+    assertEquals("scripted-lp", solved.getModelVersion());
+    assertEquals(Finished.Status.SOLVED, events.get(events.size() - 1).getFinished().getStatus());
+    awaitNoHandles(model);
+  }
+
+  @Test
+  void deadlineWithASlowModelClosesEveryHandle() {
+    var model =
+        ScriptedModel.builder().baseline().stepDelay(Duration.ofMillis(120))
+            .task(IN, OUT, List.of(entry(new int[0], "GetToken(NUMBER, 1)")))
+            .build();
+    var opts = Options.newBuilder().setBeamSize(4).setDeadlineMs(200).build();
+    var events = run(model, opts, "s2");
+    var fin = events.get(events.size() - 1).getFinished();
+    assertEquals(Finished.Status.DEADLINE, fin.getStatus());
+    awaitNoHandles(model);
+  }
+
+  @Test
+  void concurrentBaselineSessionsShareStepAllCalls() {
+    // Baseline, L = 1: each session has exactly one program decoder, so a stepAll call with
+    // several decoders carried rows of several sessions.
+    var builder = ScriptedModel.builder().baseline().stepDelay(Duration.ofMillis(5));
+    for (int i = 0; i < 3; i++) {
+      builder.task(List.of("Ab " + (10 + i)), List.of(String.valueOf(10 + i)),
+          List.of(entry(new int[0], "GetToken(NUMBER, 1)")));
+    }
+    var model = builder.build();
+    var engine = testKit.spawn(Engine.create(EngineTest.settings(8), ModelSource.fixed(model)));
+    List<TestProbe<SynthesisEvent>> probes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      TestProbe<SynthesisEvent> p = testKit.createTestProbe();
+      probes.add(p);
+      var r = EngineTest.request("b" + i, Options.newBuilder().setBeamSize(4).build(),
+          "Ab " + (10 + i), String.valueOf(10 + i));
+      engine.tell(new Engine.Submit(r, p.ref()::tell));
+    }
+    for (var p : probes) {
+      var events = collect(p);
+      assertEquals(Finished.Status.SOLVED, events.get(events.size() - 1).getFinished().getStatus());
+    }
+    var widths = model.decodersPerStepAll();
+    int widest = Collections.max(widths);
+    System.out.printf("batching: %d stepAll calls for %d decoder steps (mean %.2f, max %d per call)%n",
+        widths.size(), widths.stream().mapToInt(Integer::intValue).sum(),
+        widths.stream().mapToInt(Integer::intValue).average().orElse(0), widest);
+    assertTrue(widest > 1, "some stepAll call saw several sessions: " + model.decodersPerStepAll());
+    awaitNoHandles(model);
+  }
+}

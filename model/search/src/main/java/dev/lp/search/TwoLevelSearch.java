@@ -1,0 +1,290 @@
+package dev.lp.search;
+
+import dev.lp.dsl.Tokens;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The paper's two-level beam search (section 3.3), blocking, over a {@link SynthesisModel}.
+ *
+ * <p>Latent Programmer: encode the examples once, beam-search {@code L} latent codes (width L),
+ * then decode {@code ⌊B/L⌋} programs per code (width ⌊B/L⌋). Baseline ({@code
+ * !model.info().hasLatents()}): the same code path with one empty code and width B.
+ *
+ * <p>Program beams: one {@link SynthesisModel.Decoder} per code, all advanced by ONE {@link
+ * SynthesisModel#stepAll} call per step. One decoder per code (rather than one decoder of
+ * L·⌊B/L⌋ rows) keeps each {@link BeamSearch}'s rows equal to its decoder's rows, lets a code whose
+ * beam is done close its cache at once, and mirrors the serving engine's one-actor-per-beam
+ * layout; batching the rows into one forward call is the model's job in {@code stepAll}.
+ *
+ * <p>If the latent search yields fewer than L codes, each code still gets ⌊B/L⌋ programs (the
+ * paper's budget), so fewer programs come back. Not thread-safe: like the model, one caller.
+ */
+public final class TwoLevelSearch {
+
+  /** Receives each candidate as its beam finishes it; return false to stop the search early. */
+  @FunctionalInterface
+  public interface CandidateListener {
+    boolean onCandidate(Candidate candidate);
+
+    /**
+     * Asked before every model step (latent and program); false stops the search there, e.g. at
+     * a deadline or on cancellation. Candidates finished so far are still returned.
+     */
+    default boolean keepGoing() {
+      return true;
+    }
+  }
+
+  /**
+   * What a search produced.
+   *
+   * @param candidates distinct programs, best score first (EOS-terminated before truncated),
+   *     at most L·⌊B/L⌋
+   * @param latentCodes the codes searched, best first (empty list for the baseline's single empty
+   *     code)
+   * @param latentSteps model steps spent on the latent beam
+   * @param programSteps {@code stepAll} calls spent on the program beams
+   * @param stoppedEarly true when the listener asked to stop (a candidate or {@code keepGoing})
+   */
+  public record Outcome(
+      List<Candidate> candidates,
+      List<int[]> latentCodes,
+      int latentSteps,
+      int programSteps,
+      boolean stoppedEarly) {
+    public Outcome {
+      candidates = List.copyOf(candidates);
+      latentCodes = latentCodes.stream().map(int[]::clone).toList();
+    }
+  }
+
+  private static final Comparator<Candidate> BY_SCORE =
+      Comparator.comparing((Candidate c) -> !isComplete(c))
+          .thenComparing(Comparator.comparingDouble(Candidate::score).reversed());
+
+  private final SynthesisModel model;
+  private final double alpha;
+
+  /** A search with the default length-normalisation alpha 0.6. */
+  public TwoLevelSearch(SynthesisModel model) {
+    this(model, BeamSearch.Settings.DEFAULT_ALPHA);
+  }
+
+  public TwoLevelSearch(SynthesisModel model, double alpha) {
+    if (model == null) {
+      throw new IllegalArgumentException("model is null");
+    }
+    if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+      throw new IllegalArgumentException("alpha must be finite and >= 0, got " + alpha);
+    }
+    this.model = model;
+    this.alpha = alpha;
+  }
+
+  /**
+   * Checks a budget: {@code beamSize ≥ 1} and {@code 1 ≤ latentBeams ≤ beamSize}.
+   *
+   * @throws IllegalArgumentException naming the bad value
+   */
+  public static void checkBudget(int beamSize, int latentBeams) {
+    if (beamSize < 1) {
+      throw new IllegalArgumentException("beam size B must be >= 1, got " + beamSize);
+    }
+    if (latentBeams < 1 || latentBeams > beamSize) {
+      throw new IllegalArgumentException("latent beams L must be in 1..B=" + beamSize + ", got " + latentBeams);
+    }
+  }
+
+  /** Programs per latent code, ⌊B/L⌋ (B for the baseline, which has one code). */
+  public static int programsPerCode(int beamSize, int latentBeams, boolean hasLatents) {
+    checkBudget(beamSize, latentBeams);
+    return hasLatents ? beamSize / latentBeams : beamSize;
+  }
+
+  /** Blocking search; the candidates, best first. */
+  public List<Candidate> search(List<String> inputs, List<String> outputs, int beamSize, int latentBeams) {
+    return search(inputs, outputs, beamSize, latentBeams, c -> true).candidates();
+  }
+
+  /**
+   * Blocking search that reports each candidate to {@code listener} as soon as a beam finishes it
+   * and is still among that beam's best; a candidate reported early can later be pushed out of the
+   * final list by better ones. The baseline ignores {@code latentBeams} once it is validated.
+   *
+   * @throws IllegalArgumentException for a bad budget or malformed examples
+   */
+  public Outcome search(
+      List<String> inputs, List<String> outputs, int beamSize, int latentBeams, CandidateListener listener) {
+    checkBudget(beamSize, latentBeams);
+    Consistency.checkExamples(inputs, outputs);
+    if (listener == null) {
+      throw new IllegalArgumentException("listener is null");
+    }
+    ModelInfo info = model.info();
+    boolean lp = info.hasLatents();
+    try (SynthesisModel.Spec spec = model.encode(inputs, outputs)) {
+      List<int[]> codes;
+      int latentSteps = 0;
+      if (lp) {
+        LatentResult latent = searchLatents(spec, info, latentBeams, listener);
+        if (latent.stopped) {
+          return new Outcome(List.of(), List.of(), latent.steps, 0, true);
+        }
+        codes = latent.codes;
+        latentSteps = latent.steps;
+      } else {
+        codes = List.of(new int[0]);
+      }
+      int width = programsPerCode(beamSize, latentBeams, lp);
+      return searchPrograms(spec, info, codes, width, listener, latentSteps, lp);
+    }
+  }
+
+  private record LatentResult(List<int[]> codes, int steps, boolean stopped) {}
+
+  private LatentResult searchLatents(
+      SynthesisModel.Spec spec, ModelInfo info, int latentBeams, CandidateListener listener) {
+    if (info.maxLatentLength() < 1) {
+      throw new IllegalArgumentException("model " + info.version() + " has latents but maxLatentLength "
+          + info.maxLatentLength());
+    }
+    BeamSearch beam = new BeamSearch(BeamSearch.Settings.forLatents(info, latentBeams, alpha));
+    int steps = 0;
+    try (SynthesisModel.Decoder decoder = model.latentDecoder(spec, 1)) {
+      while (!beam.done()) {
+        if (!listener.keepGoing()) {
+          return new LatentResult(List.of(), steps, true);
+        }
+        BeamSearch.Plan plan = beam.schedule();
+        float[][] logProbs = model.stepAll(List.of(decoder), List.of(plan.tokens())).get(0);
+        steps++;
+        BeamSearch.Update update = beam.update(plan, logProbs);
+        if (!beam.done()) {
+          decoder.reorder(update.parents());
+        }
+      }
+    }
+    List<int[]> codes = new ArrayList<>();
+    for (BeamSearch.Hypothesis h : beam.results()) {
+      codes.add(h.body());
+    }
+    return new LatentResult(codes, steps, false);
+  }
+
+  /** One code's program beam and its decoder. */
+  private static final class ProgramBeam {
+    final int[] code;
+    final BeamSearch beam;
+    final SynthesisModel.Decoder decoder;
+    boolean closed;
+
+    ProgramBeam(int[] code, BeamSearch beam, SynthesisModel.Decoder decoder) {
+      this.code = code;
+      this.beam = beam;
+      this.decoder = decoder;
+    }
+
+    // The port does not promise an idempotent close, so each decoder is closed exactly once.
+    void close() {
+      if (!closed) {
+        closed = true;
+        decoder.close();
+      }
+    }
+  }
+
+  private Outcome searchPrograms(SynthesisModel.Spec spec, ModelInfo info, List<int[]> codes, int width,
+      CandidateListener listener, int latentSteps, boolean lp) {
+    BeamSearch.Settings settings = BeamSearch.Settings.forPrograms(info, width, alpha);
+    List<ProgramBeam> active = new ArrayList<>();
+    List<ProgramBeam> all = new ArrayList<>();
+    int steps = 0;
+    boolean stopped = false;
+    try {
+      for (int[] code : codes) {
+        ProgramBeam pb = new ProgramBeam(code, new BeamSearch(settings),
+            model.programDecoder(spec, new int[][] {code}));
+        active.add(pb);
+        all.add(pb);
+      }
+      while (!active.isEmpty() && !stopped) {
+        if (!listener.keepGoing()) {
+          stopped = true;
+          break;
+        }
+        List<SynthesisModel.Decoder> decoders = new ArrayList<>(active.size());
+        List<int[]> feeds = new ArrayList<>(active.size());
+        List<BeamSearch.Plan> plans = new ArrayList<>(active.size());
+        for (ProgramBeam pb : active) {
+          BeamSearch.Plan plan = pb.beam.schedule();
+          plans.add(plan);
+          decoders.add(pb.decoder);
+          feeds.add(plan.tokens());
+        }
+        List<float[][]> out = model.stepAll(decoders, feeds);
+        steps++;
+        if (out == null || out.size() != active.size()) {
+          throw new IllegalStateException("model.stepAll returned " + (out == null ? "null" : out.size())
+              + " results for " + active.size() + " decoders");
+        }
+        List<ProgramBeam> next = new ArrayList<>(active.size());
+        for (int i = 0; i < active.size() && !stopped; i++) {
+          ProgramBeam pb = active.get(i);
+          BeamSearch.Update update = pb.beam.update(plans.get(i), out.get(i));
+          List<BeamSearch.Hypothesis> best = pb.beam.results();
+          for (BeamSearch.Hypothesis h : update.finished()) {
+            if (best.contains(h) && !listener.onCandidate(candidate(h, pb.code))) {
+              stopped = true;
+              break;
+            }
+          }
+          if (pb.beam.done()) {
+            pb.close();
+          } else {
+            pb.decoder.reorder(update.parents());
+            next.add(pb);
+          }
+        }
+        active = next;
+      }
+    } finally {
+      for (ProgramBeam pb : all) {
+        pb.close();
+      }
+    }
+    return new Outcome(rank(all), lp ? codes : List.of(), latentSteps, steps, stopped);
+  }
+
+  private static List<Candidate> rank(List<ProgramBeam> beams) {
+    List<Candidate> cands = new ArrayList<>();
+    for (ProgramBeam pb : beams) {
+      for (BeamSearch.Hypothesis h : pb.beam.results()) {
+        cands.add(candidate(h, pb.code));
+      }
+    }
+    cands.sort(BY_SCORE);
+    // The same program can come from two codes: keep its best-scoring occurrence.
+    Map<String, Candidate> distinct = new HashMap<>();
+    List<Candidate> out = new ArrayList<>();
+    for (Candidate c : cands) {
+      if (distinct.putIfAbsent(Arrays.toString(c.tokens()), c) == null) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private static Candidate candidate(BeamSearch.Hypothesis h, int[] code) {
+    return Candidate.decode(h.tokens(), h.score(), code);
+  }
+
+  private static boolean isComplete(Candidate c) {
+    int[] t = c.tokens();
+    return t.length > 0 && t[t.length - 1] == Tokens.EOS;
+  }
+}

@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     description = "Latent Programmer: learns string-transformation programs from examples and serves them.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        GenerateCommand.class,
+        BenchCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -1,0 +1,21 @@
+package dev.lp.app;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code lp bench}: the measuring commands, one subcommand per component; each writes its section of docs/RESULTS.md. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measures a component and records the numbers in docs/RESULTS.md.",
+    subcommands = {BenchDslCommand.class})
+public final class BenchCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -34,6 +34,9 @@ import java.util.Set;
  *   <li>{@link #done()} once no row is live, or once {@code beamWidth} hypotheses ended in EOS and
  *       no live row can still beat the worst of them (its log-prob can only fall, so its best
  *       possible score is its log-prob over the penalty at max length).
+ *   <li>With a {@link Settings#constraint()}, each live row carries the constraint's state for its
+ *       own prefix and a token the constraint disallows (given the tokens left before max length)
+ *       counts as -infinity, so program beams spend no slot on sequences that are not programs.
  * </ul>
  *
  * <p>Not thread-safe: one owner drives it.
@@ -50,11 +53,19 @@ public final class BeamSearch {
    * @param maxLength most generated tokens per hypothesis, EOS included (≥ 1)
    * @param alpha GNMT length-normalisation exponent (0 = raw log-prob; 0.6 by default)
    * @param banned ids that may never be chosen (e.g. PAD and BOS); may be empty, never EOS
+   * @param constraint which tokens may come next per hypothesis, covering {@code vocab} ids; null
+   *     for none (any token not banned)
    */
   public record Settings(
-      int beamWidth, int vocab, int bos, int eos, int maxLength, double alpha, int[] banned) {
+      int beamWidth, int vocab, int bos, int eos, int maxLength, double alpha, int[] banned,
+      TokenConstraint constraint) {
 
     public static final double DEFAULT_ALPHA = 0.6;
+
+    /** Settings without a token constraint. */
+    public Settings(int beamWidth, int vocab, int bos, int eos, int maxLength, double alpha, int[] banned) {
+      this(beamWidth, vocab, bos, eos, maxLength, alpha, banned, null);
+    }
 
     public Settings {
       if (beamWidth < 1) {
@@ -84,6 +95,10 @@ public final class BeamSearch {
           throw new IllegalArgumentException("the eos id " + eos + " cannot be banned");
         }
       }
+      if (constraint != null && constraint.vocab() != vocab) {
+        throw new IllegalArgumentException("constraint " + constraint + " covers " + constraint.vocab()
+            + " token ids but the beam's vocab is " + vocab);
+      }
     }
 
     /**
@@ -96,10 +111,17 @@ public final class BeamSearch {
           Math.max(1, info.maxLatentLength()), alpha, banned);
     }
 
-    /** A beam over program tokens of {@code info}'s model; PAD and BOS may never be generated. */
+    /**
+     * A beam over program tokens of {@code info}'s model; PAD and BOS may never be generated, and
+     * the DSL grammar ({@link TokenConstraint#programGrammar()}) keeps every hypothesis a prefix of
+     * a program that fits in max length ({@link #withoutConstraint()} turns it off).
+     *
+     * @throws IllegalArgumentException if the model's program vocabulary is not the DSL's 316 ids
+     */
     public static Settings forPrograms(ModelInfo info, int width, double alpha) {
       return new Settings(width, info.programVocab(), dev.lp.dsl.Tokens.BOS, dev.lp.dsl.Tokens.EOS,
-          info.maxProgramLength(), alpha, new int[] {dev.lp.dsl.Tokens.PAD, dev.lp.dsl.Tokens.BOS});
+          info.maxProgramLength(), alpha, new int[] {dev.lp.dsl.Tokens.PAD, dev.lp.dsl.Tokens.BOS},
+          TokenConstraint.programGrammar());
     }
 
     /** Settings with the default alpha 0.6 and {@code bos} banned. */
@@ -109,12 +131,22 @@ public final class BeamSearch {
 
     /** A copy with another beam width. */
     public Settings withBeamWidth(int width) {
-      return new Settings(width, vocab, bos, eos, maxLength, alpha, banned);
+      return new Settings(width, vocab, bos, eos, maxLength, alpha, banned, constraint);
     }
 
     /** A copy with another alpha. */
     public Settings withAlpha(double a) {
-      return new Settings(beamWidth, vocab, bos, eos, maxLength, a, banned);
+      return new Settings(beamWidth, vocab, bos, eos, maxLength, a, banned, constraint);
+    }
+
+    /** A copy with another token constraint (null for none). */
+    public Settings withConstraint(TokenConstraint c) {
+      return new Settings(beamWidth, vocab, bos, eos, maxLength, alpha, banned, c);
+    }
+
+    /** A copy without a token constraint: any id that is not banned may be generated. */
+    public Settings withoutConstraint() {
+      return withConstraint(null);
     }
 
     @Override
@@ -216,11 +248,16 @@ public final class BeamSearch {
           .thenComparing(Comparator.comparingDouble(Hypothesis::score).reversed());
 
   private final Settings settings;
-  private final boolean[] banned;
+  // permitted[id]: not banned, the whole filter when there is no constraint.
+  private final boolean[] permitted;
   private final double maxPenalty;
-  // Live rows: generated tokens (no BOS) and cumulative log-prob, row r of the caller's decoder.
+  private final TokenConstraint constraint;
+  // Reused per row: the ids the constraint allows next (unused without a constraint).
+  private final boolean[] allowed;
+  // Live rows: generated tokens (no BOS), cumulative log-prob and constraint state, row r of the caller's decoder.
   private int[][] live;
   private double[] liveLogProb;
+  private long[] liveState;
   private int step;
   private Plan pending;
   private final List<Hypothesis> finished = new ArrayList<>();
@@ -230,13 +267,17 @@ public final class BeamSearch {
       throw new IllegalArgumentException("settings are null");
     }
     this.settings = settings;
-    this.banned = new boolean[settings.vocab()];
+    this.permitted = new boolean[settings.vocab()];
+    Arrays.fill(permitted, true);
     for (int id : settings.banned) {
-      banned[id] = true;
+      permitted[id] = false;
     }
     this.maxPenalty = lengthPenalty(settings.maxLength(), settings.alpha());
+    this.constraint = settings.constraint();
+    this.allowed = new boolean[settings.vocab()];
     this.live = new int[][] {new int[0]};
     this.liveLogProb = new double[] {0.0};
+    this.liveState = new long[] {constraint == null ? 0L : constraint.start()};
   }
 
   /** GNMT length penalty ((5 + length) / 6)^alpha. */
@@ -296,9 +337,17 @@ public final class BeamSearch {
     PriorityQueue<long[]> heap = new PriorityQueue<>(take + 1, BeamSearch::compareCandidates);
     for (int r = 0; r < live.length; r++) {
       float[] row = logProbs[r];
+      boolean[] ok = permitted;
+      if (constraint != null) {
+        constraint.allowed(liveState[r], settings.maxLength() - step, allowed);
+        for (int id : settings.banned) {
+          allowed[id] = false;
+        }
+        ok = allowed;
+      }
       for (int v = 0; v < row.length; v++) {
         float lp = row[v];
-        if (banned[v] || lp == Float.NEGATIVE_INFINITY) {
+        if (!ok[v] || lp == Float.NEGATIVE_INFINITY) {
           continue;
         }
         double total = liveLogProb[r] + lp;
@@ -319,6 +368,7 @@ public final class BeamSearch {
     List<int[]> nextLive = new ArrayList<>();
     List<Double> nextLogProb = new ArrayList<>();
     List<Integer> parents = new ArrayList<>();
+    long[] nextState = new long[k];
     for (int rank = 0; rank < ranked.size(); rank++) {
       long[] c = ranked.get(rank);
       double total = Double.longBitsToDouble(c[0]);
@@ -334,6 +384,9 @@ public final class BeamSearch {
         if (newLength >= settings.maxLength()) {
           now.add(hypothesis(seq, total, false));
         } else {
+          if (constraint != null) {
+            nextState[nextLive.size()] = constraint.advance(liveState[r], v);
+          }
           nextLive.add(seq);
           nextLogProb.add(total);
           parents.add(r);
@@ -342,6 +395,7 @@ public final class BeamSearch {
     }
     live = nextLive.toArray(new int[0][]);
     liveLogProb = nextLogProb.stream().mapToDouble(Double::doubleValue).toArray();
+    liveState = Arrays.copyOf(nextState, nextLive.size());
     step = newLength;
     finished.addAll(now);
     return new Update(parents.stream().mapToInt(Integer::intValue).toArray(), now);

@@ -69,13 +69,23 @@ public final class TwoLevelSearch {
 
   private final SynthesisModel model;
   private final double alpha;
+  private final TokenConstraint programConstraint;
 
-  /** A search with the default length-normalisation alpha 0.6. */
+  /** A search with the default length-normalisation alpha 0.6 and the DSL grammar on program beams. */
   public TwoLevelSearch(SynthesisModel model) {
     this(model, BeamSearch.Settings.DEFAULT_ALPHA);
   }
 
+  /** A search whose program beams follow the DSL grammar. */
   public TwoLevelSearch(SynthesisModel model, double alpha) {
+    this(model, alpha, TokenConstraint.programGrammar());
+  }
+
+  /**
+   * A search whose program beams follow {@code programConstraint} (null: unconstrained, e.g. to
+   * measure what the grammar buys); latent beams are never constrained.
+   */
+  public TwoLevelSearch(SynthesisModel model, double alpha, TokenConstraint programConstraint) {
     if (model == null) {
       throw new IllegalArgumentException("model is null");
     }
@@ -84,6 +94,7 @@ public final class TwoLevelSearch {
     }
     this.model = model;
     this.alpha = alpha;
+    this.programConstraint = programConstraint;
   }
 
   /**
@@ -200,7 +211,8 @@ public final class TwoLevelSearch {
 
   private Outcome searchPrograms(SynthesisModel.Spec spec, ModelInfo info, List<int[]> codes, int width,
       CandidateListener listener, int latentSteps, boolean lp) {
-    BeamSearch.Settings settings = BeamSearch.Settings.forPrograms(info, width, alpha);
+    BeamSearch.Settings settings =
+        BeamSearch.Settings.forPrograms(info, width, alpha).withConstraint(programConstraint);
     List<ProgramBeam> active = new ArrayList<>();
     List<ProgramBeam> all = new ArrayList<>();
     int steps = 0;

@@ -103,8 +103,7 @@ class TwoLevelSearchTest {
     List<int[]> direct = new ArrayList<>();
     try (SynthesisModel.Spec spec = model.encode(IN, OUT);
         SynthesisModel.Decoder dec = model.programDecoder(spec, new int[][] {CODE_A})) {
-      BeamSearch bs = new BeamSearch(new BeamSearch.Settings(4, Tokens.VOCAB, Tokens.BOS, Tokens.EOS,
-          model.info().maxProgramLength(), 0.6, new int[] {Tokens.PAD, Tokens.BOS}));
+      BeamSearch bs = new BeamSearch(BeamSearch.Settings.forPrograms(model.info(), 4, 0.6));
       while (!bs.done()) {
         BeamSearch.Plan plan = bs.schedule();
         BeamSearch.Update u = bs.update(plan, dec.step(plan.tokens()));

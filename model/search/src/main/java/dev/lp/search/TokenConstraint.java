@@ -1,0 +1,42 @@
+package dev.lp.search;
+
+/**
+ * Which tokens a beam hypothesis may take next, as a pure automaton over token ids: {@link
+ * BeamSearch} keeps one {@code long} state per live row (carried through reorders, so it follows
+ * the row's own prefix) and gives every disallowed token -infinity before choosing the top-k.
+ *
+ * <p>Contract: implementations are immutable and thread-safe (one instance serves every beam),
+ * and {@link #advance} accepts every token that {@link #allowed} admitted for that state. A row
+ * whose state admits no token dies, like a row whose log-probabilities are all -infinity.
+ */
+public interface TokenConstraint {
+
+  /** Number of token ids covered; must equal the beam's vocabulary. */
+  int vocab();
+
+  /** The state of the empty hypothesis (before the first generated token; BOS is not fed here). */
+  long start();
+
+  /**
+   * The state after {@code token} extends a hypothesis in {@code state}.
+   *
+   * @throws IllegalArgumentException naming the token if it is not allowed in {@code state}
+   */
+  long advance(long state, int token);
+
+  /**
+   * Fills {@code allowed[id]} (length {@link #vocab()}) with whether id may come next in {@code
+   * state}, given that at most {@code budget} more tokens may be generated, this one and the final
+   * EOS included: a length-aware constraint admits only tokens after which a hypothesis can still
+   * end in time, so no row is cut at the maximum length.
+   */
+  void allowed(long state, int budget, boolean[] allowed);
+
+  /**
+   * The exact DSL program grammar ({@link dev.lp.dsl.TokenGrammar}) over the 316 program tokens:
+   * only prefixes of decodable programs, ending within the budget.
+   */
+  static TokenConstraint programGrammar() {
+    return ProgramGrammar.INSTANCE;
+  }
+}

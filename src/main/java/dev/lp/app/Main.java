@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         GenerateCommand.class,
         BenchCommand.class,
+        TrainCommand.class,
+        ServeCommand.class, SynthesizeCommand.class, DemoCommand.class, BrokerCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -1,0 +1,98 @@
+package dev.lp.actors.kafka;
+
+import dev.lp.protocol.SynthesisEvent;
+import dev.lp.protocol.Topics;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes SynthesisEvents to the results topic, keyed by request id.
+ *
+ * <p>Contract: thread-safe; events sent for one request id are written in the order of the
+ * {@code send} calls (same key → same partition, idempotent producer with acks=all and at most 5
+ * in-flight requests, so retries cannot reorder or duplicate them); each send's callback runs once,
+ * with the record's metadata or the error, and callbacks of one partition run in send order.
+ */
+public final class Publisher implements AutoCloseable {
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final String topic;
+  private final Duration closeTimeout;
+
+  public Publisher(PublisherSettings settings) {
+    if (settings == null) {
+      throw new IllegalArgumentException("settings must not be null");
+    }
+    this.topic = settings.topic();
+    this.closeTimeout = settings.closeTimeout();
+    this.producer = new KafkaProducer<>(properties(settings));
+  }
+
+  /** The producer properties: user extras first, then the ordering guarantees on top. */
+  static Properties properties(PublisherSettings s) {
+    var p = new Properties();
+    p.putAll(s.producerProperties());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, s.clientId() + "-publisher");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(s.linger().toMillis()));
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(s.deliveryTimeout().toMillis()));
+    // delivery.timeout.ms must be >= linger.ms + request.timeout.ms, or the producer refuses to start.
+    long request = Math.max(1, s.deliveryTimeout().toMillis() - s.linger().toMillis());
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, request)));
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(s.deliveryTimeout().toMillis()));
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+    p.put(ProducerConfig.RETRIES_CONFIG, Integer.toString(Integer.MAX_VALUE));
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  /** Sends {@code event}; {@code callback} gets the metadata or the failure (never both, once). */
+  public void send(SynthesisEvent event, Callback callback) {
+    if (event == null || callback == null) {
+      throw new IllegalArgumentException("send needs an event and a callback");
+    }
+    var record =
+        new ProducerRecord<>(topic, Topics.key(event.getRequestId()), event.toByteArray());
+    try {
+      producer.send(record, callback);
+    } catch (RuntimeException e) {
+      // A closed producer or a metadata timeout throws here; report it the same way as a failed ack.
+      callback.onCompletion(null, e);
+    }
+  }
+
+  /** Sends {@code event}; the future completes when the broker acknowledged it. */
+  public CompletableFuture<RecordMetadata> send(SynthesisEvent event) {
+    var f = new CompletableFuture<RecordMetadata>();
+    send(
+        event,
+        (md, e) -> {
+          if (e != null) {
+            f.completeExceptionally(e);
+          } else {
+            f.complete(md);
+          }
+        });
+    return f;
+  }
+
+  /** Blocks until every event sent so far is acknowledged or failed. */
+  public void flush() {
+    producer.flush();
+  }
+
+  /** Flushes and closes, waiting at most the configured close timeout. */
+  @Override
+  public void close() {
+    producer.close(closeTimeout);
+  }
+}

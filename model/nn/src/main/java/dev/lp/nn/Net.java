@@ -1,0 +1,532 @@
+package dev.lp.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * The networks as functions of a {@link Params} store: pre-LayerNorm Transformer layers, the I/O
+ * encoder, the program encoder with its vector quantizer, and the three decoders (program
+ * decoder, latent predictor, latent program decoder), each with a full (teacher-forced) and a
+ * KV-cached incremental form that share one code path per layer.
+ *
+ * <p>Manager rule: every op takes a scoped (non-parameter) array as its first operand, so results
+ * land in the caller's sub-manager and never in the parameter manager.
+ */
+final class Net {
+  static final float NEG = -1e9f;
+
+  final ModelConfig c;
+  final Params p;
+  final int d;
+  final int h;
+  final int dh;
+  /** 1 for "concat" I/O pooling, the number of examples for "maxpool" (set per batch). */
+  private final NDArray positions;
+
+  Net(ModelConfig c, Params p) {
+    this.c = c;
+    this.p = p;
+    this.d = c.dModel();
+    this.h = c.heads();
+    this.dh = d / h;
+    int maxLen = Math.max(c.maxIoLength(), c.maxProgramLength() + c.compression() + 2) + 8;
+    float[] table = new float[maxLen * d];
+    for (int pos = 0; pos < maxLen; pos++) {
+      for (int i = 0; i < d / 2; i++) {
+        double rate = Math.pow(10000.0, -2.0 * i / d);
+        table[pos * d + 2 * i] = (float) Math.sin(pos * rate);
+        table[pos * d + 2 * i + 1] = (float) Math.cos(pos * rate);
+      }
+    }
+    positions = p.manager().create(table, new Shape(maxLen, d));
+    build();
+  }
+
+  int maxPositions() {
+    return (int) positions.getShape().get(0);
+  }
+
+  // ---------------------------------------------------------------- parameters
+
+  private void build() {
+    int v = dev.lp.dsl.Alphabet.IO_VOCAB;
+    p.embedding("io.inEmb", v, d, 1f);
+    p.embedding("io.outEmb", v, d, 1f);
+    for (int l = 0; l < c.encoderLayers(); l++) {
+      encoderLayerParams("io.in.l" + l);
+      decoderLayerParams("io.out.l" + l, false);
+    }
+    p.layerNorm("io.in.ln", d);
+    p.layerNorm("io.out.ln", d);
+    decoderParams("pdec", dev.lp.dsl.Tokens.VOCAB, c.isLatent());
+    if (c.isLatent()) {
+      decoderParams("lpred", c.latentVocab(), false);
+      p.embedding("penc.emb", dev.lp.dsl.Tokens.VOCAB, d, 1f);
+      for (int l = 0; l < c.encoderLayers(); l++) {
+        encoderLayerParams("penc.l" + l);
+      }
+      p.layerNorm("penc.ln", d);
+      for (int m = 0; m < c.compressionLog2(); m++) {
+        p.conv1d("penc.conv" + m, d, d, 2);
+      }
+      int k = c.latentCodes();
+      float[] init = p.normal(k * d, 1f);
+      p.add("vq.codebook", new Shape(k, d), init, false);
+      p.add("vq.emaSum", new Shape(k, d), init.clone(), false);
+      float[] ones = new float[k];
+      java.util.Arrays.fill(ones, 1f);
+      p.add("vq.emaCount", new Shape(k), ones, false);
+    }
+  }
+
+  private void encoderLayerParams(String pre) {
+    p.layerNorm(pre + ".ln1", d);
+    attentionParams(pre + ".self", true);
+    p.layerNorm(pre + ".ln3", d);
+    p.linear(pre + ".ff1", d, c.ffn());
+    p.linear(pre + ".ff2", c.ffn(), d);
+  }
+
+  private void decoderLayerParams(String pre, boolean latent) {
+    p.layerNorm(pre + ".ln1", d);
+    attentionParams(pre + ".self", true);
+    p.layerNorm(pre + ".ln2", d);
+    attentionParams(pre + ".ex", !latent);
+    if (latent) {
+      attentionParams(pre + ".lat", false);
+      p.linear(pre + ".mix", 2 * d, d);
+    }
+    p.layerNorm(pre + ".ln3", d);
+    p.linear(pre + ".ff1", d, c.ffn());
+    p.linear(pre + ".ff2", c.ffn(), d);
+  }
+
+  private void attentionParams(String pre, boolean withOut) {
+    p.linear(pre + ".q", d, d);
+    p.linear(pre + ".k", d, d);
+    p.linear(pre + ".v", d, d);
+    if (withOut) {
+      p.linear(pre + ".o", d, d);
+    }
+  }
+
+  private void decoderParams(String pre, int vocab, boolean latent) {
+    p.embedding(pre + ".emb", vocab, d, 1f);
+    for (int l = 0; l < c.decoderLayers(); l++) {
+      decoderLayerParams(pre + ".l" + l, latent);
+    }
+    p.layerNorm(pre + ".ln", d);
+    if (c.maxPool()) {
+      p.linear(pre + ".pool", d, d);
+    }
+    p.linear(pre + ".out", d, vocab);
+  }
+
+  // ---------------------------------------------------------------- primitives
+
+  NDArray linear(NDArray x, String name) {
+    return Linear.linear(x, p.get(name + ".w"), p.get(name + ".b")).singletonOrThrow();
+  }
+
+  NDArray norm(NDArray x, String name) {
+    return LayerNorm.layerNorm(x, new Shape(d), p.get(name + ".g"), p.get(name + ".b"), 1e-5f).singletonOrThrow();
+  }
+
+  NDArray drop(NDArray x, boolean train) {
+    if (!train || c.dropout() == 0f) {
+      return x;
+    }
+    return Dropout.dropout(x, c.dropout(), true).singletonOrThrow();
+  }
+
+  NDArray embed(NDArray ids, String table) {
+    NDArray idx = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
+    return Embedding.embedding(idx, p.get(table), SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** Sinusoidal positions from..from+len-1 as [len, d], in manager m. */
+  NDArray pos(NDManager m, int from, int len) {
+    if (from + len > maxPositions()) {
+      throw new IllegalArgumentException("sequence position " + (from + len) + " exceeds the maximum "
+          + maxPositions() + " of this model");
+    }
+    return positions.get(m, new NDIndex("{}:{}", from, from + len));
+  }
+
+  /** A scoped view of a parameter, so ops on it land in m. */
+  NDArray view(NDArray param, NDManager m) {
+    return param.get(m, new NDIndex(":"));
+  }
+
+  /** [N,T,D] -> [N,h,T,dh]. */
+  NDArray split(NDArray x) {
+    Shape s = x.getShape();
+    return x.reshape(s.get(0), s.get(1), h, dh).transpose(0, 2, 1, 3);
+  }
+
+  /** [N,h,T,dh] -> [N,T,D]. */
+  NDArray merge(NDArray x) {
+    Shape s = x.getShape();
+    return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), d);
+  }
+
+  /**
+   * Scaled dot-product attention. q is [R,h,Tq,dh]; k and v are [R,h,Tk,dh] (one memory per row)
+   * or [1, M*h, Tk, dh] (M memories shared by all rows, R a multiple of M, row r using memory
+   * r mod M); mask is additive and broadcasts to the score shape (null: none).
+   */
+  NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, boolean train) {
+    Shape qs = q.getShape();
+    long kh = k.getShape().get(1);
+    NDArray q2 = kh == h ? q : q.reshape(-1, kh, qs.get(2), dh);
+    NDArray kt = k.transpose(0, 1, 3, 2);
+    // a cached k lives in a longer-lived manager: keep its transposed view in the step's scope
+    kt.attach(q.getManager());
+    NDArray s = q2.mul(1.0 / Math.sqrt(dh)).matMul(kt);
+    if (mask != null) {
+      s = s.add(mask);
+    }
+    NDArray a = drop(s.softmax(-1), train);
+    NDArray o = a.matMul(v);
+    return kh == h ? o : o.reshape(qs.get(0), h, qs.get(2), dh);
+  }
+
+  /** Additive key-padding mask [N,1,1,T] from ids (0 = pad). */
+  static NDArray keyMask(NDArray ids) {
+    Shape s = ids.getShape();
+    return ids.eq(0).toType(DataType.FLOAT32, false).mul(NEG).reshape(s.get(0), 1, 1, s.get(1));
+  }
+
+  /** Additive causal mask [1,1,T,T]. */
+  static NDArray causal(NDManager m, int t) {
+    float[] v = new float[t * t];
+    for (int i = 0; i < t; i++) {
+      for (int j = i + 1; j < t; j++) {
+        v[i * t + j] = NEG;
+      }
+    }
+    return m.create(v, new Shape(1, 1, t, t));
+  }
+
+  NDArray ffn(NDArray x, String pre, boolean train) {
+    NDArray y = linear(x, pre + ".ff1");
+    y = drop(ai.djl.nn.Activation.relu(y), train);
+    return linear(y, pre + ".ff2");
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  /** Pre-LN encoder layer: self-attention (key mask) then FFN. */
+  NDArray encoderLayer(NDArray x, String pre, NDArray mask, boolean train) {
+    NDArray y = norm(x, pre + ".ln1");
+    NDArray a = attend(split(linear(y, pre + ".self.q")), split(linear(y, pre + ".self.k")),
+        split(linear(y, pre + ".self.v")), mask, train);
+    x = x.add(drop(linear(merge(a), pre + ".self.o"), train));
+    return x.add(drop(ffn(norm(x, pre + ".ln3"), pre, train), train));
+  }
+
+  /** Cross-attention keys and values [N,h,Tk,dh] of one memory for one attention block. */
+  NDArray[] crossKv(NDArray mem, String pre) {
+    return new NDArray[] {split(linear(mem, pre + ".k")), split(linear(mem, pre + ".v"))};
+  }
+
+  /** The memories a decoder layer attends to, already projected for that layer. */
+  record Cross(NDArray exK, NDArray exV, NDArray exMask, NDArray latK, NDArray latV, NDArray latMask, boolean noEx) {}
+
+  /**
+   * Pre-LN decoder layer over x [R,Tq,D]: self-attention (selfK/selfV already include this
+   * step's keys; causal mask or null), cross-attention to the examples and, for the latent
+   * program decoder, to the latents (outputs concatenated and mixed, eq. 4), then FFN.
+   */
+  NDArray decoderLayer(NDArray x, String pre, NDArray q, NDArray selfK, NDArray selfV, NDArray selfMask,
+      Cross cr, boolean train) {
+    NDArray a = attend(q, selfK, selfV, selfMask, train);
+    x = x.add(drop(linear(merge(a), pre + ".self.o"), train));
+    NDArray y = norm(x, pre + ".ln2");
+    if (cr.latK() == null) {
+      NDArray e = attend(split(linear(y, pre + ".ex.q")), cr.exK(), cr.exV(), cr.exMask(), train);
+      x = x.add(drop(linear(merge(e), pre + ".ex.o"), train));
+    } else {
+      NDArray l = merge(attend(split(linear(y, pre + ".lat.q")), cr.latK(), cr.latV(), cr.latMask(), train));
+      NDArray e = merge(attend(split(linear(y, pre + ".ex.q")), cr.exK(), cr.exV(), cr.exMask(), train));
+      if (cr.noEx()) {
+        // zeroed, not skipped, so every parameter still receives a (zero) gradient
+        e = e.mul(0f);
+      }
+      x = x.add(drop(linear(e.concat(l, -1), pre + ".mix"), train));
+    }
+    return x.add(drop(ffn(norm(x, pre + ".ln3"), pre, train), train));
+  }
+
+  /** Self-attention projections of the layer input: {q, k, v} as [R,h,T,dh]. */
+  NDArray[] selfQkv(NDArray x, String pre) {
+    NDArray y = norm(x, pre + ".ln1");
+    return new NDArray[] {split(linear(y, pre + ".self.q")), split(linear(y, pre + ".self.k")),
+        split(linear(y, pre + ".self.v"))};
+  }
+
+  // ---------------------------------------------------------------- encoders
+
+  /** Encoded examples: rows are tasks ("concat") or task x example ("maxpool"). */
+  record Memory(NDArray mem, NDArray mask, int groups) {}
+
+  /**
+   * I/O encoder: each input by self-attention; each output by self-attention plus
+   * cross-attention to its own input. ins/outs are [B*E, T] ids; the decoders attend to the
+   * output encodings (which carry the input through their cross-attention).
+   */
+  Memory encodeIo(NDArray ins, NDArray outs, int examples, boolean train) {
+    NDManager m = ins.getManager();
+    int tin = (int) ins.getShape().get(1);
+    int tout = (int) outs.getShape().get(1);
+    NDArray inMask = keyMask(ins);
+    NDArray x = embed(ins, "io.inEmb").add(pos(m, 0, tin));
+    x = drop(x, train);
+    for (int l = 0; l < c.encoderLayers(); l++) {
+      x = encoderLayer(x, "io.in.l" + l, inMask, train);
+    }
+    x = norm(x, "io.in.ln");
+    NDArray outMask = keyMask(outs);
+    NDArray y = drop(embed(outs, "io.outEmb").add(pos(m, 0, tout)), train);
+    for (int l = 0; l < c.encoderLayers(); l++) {
+      String pre = "io.out.l" + l;
+      NDArray[] kv = crossKv(x, pre + ".ex");
+      NDArray[] qkv = selfQkv(y, pre);
+      y = decoderLayer(y, pre, qkv[0], qkv[1], qkv[2], outMask, new Cross(kv[0], kv[1], inMask, null, null, null, false),
+          train);
+    }
+    y = norm(y, "io.out.ln");
+    long be = y.getShape().get(0);
+    if (c.maxPool()) {
+      return new Memory(y, outMask, examples);
+    }
+    long b = be / examples;
+    return new Memory(y.reshape(b, examples * tout, d), outMask.reshape(b, 1, 1, examples * tout), 1);
+  }
+
+  /** Program encoder ec(Y): Transformer encoder then l stride-2 convolutions; prog is [B, S*2^l]. */
+  NDArray encodeProgram(NDArray prog, boolean train) {
+    NDManager m = prog.getManager();
+    int t = (int) prog.getShape().get(1);
+    NDArray mask = keyMask(prog);
+    NDArray x = drop(embed(prog, "penc.emb").add(pos(m, 0, t)), train);
+    for (int l = 0; l < c.encoderLayers(); l++) {
+      x = encoderLayer(x, "penc.l" + l, mask, train);
+    }
+    x = norm(x, "penc.ln").transpose(0, 2, 1);
+    for (int i = 0; i < c.compressionLog2(); i++) {
+      x = Conv1d.conv1d(x, p.get("penc.conv" + i + ".w"), p.get("penc.conv" + i + ".b"), new Shape(2), new Shape(0),
+          new Shape(1), 1).singletonOrThrow();
+      if (i < c.compressionLog2() - 1) {
+        x = ai.djl.nn.Activation.relu(x);
+      }
+    }
+    return x.transpose(0, 2, 1);
+  }
+
+  /** Averaged program token embeddings over every 2^l tokens (pretraining latents), [B,S,D]. */
+  NDArray averagedEmbeddings(NDArray prog) {
+    Shape s = prog.getShape();
+    long b = s.get(0);
+    long sl = s.get(1) / c.compression();
+    NDArray valid = prog.neq(0).toType(DataType.FLOAT32, false);
+    NDArray e = embed(prog, "penc.emb").mul(valid.expandDims(2));
+    NDArray sum = e.reshape(b, sl, c.compression(), d).sum(new int[] {2});
+    NDArray cnt = valid.reshape(b, sl, c.compression()).sum(new int[] {2}).maximum(1f);
+    return sum.div(cnt.expandDims(2));
+  }
+
+  /** Nearest codebook row per vector of e [..., D]: code indices 0..K-1 (not latent ids), int64. */
+  NDArray nearest(NDArray e) {
+    NDManager m = e.getManager();
+    NDArray cb = view(p.get("vq.codebook"), m);
+    NDArray dots = Linear.linear(e, cb).singletonOrThrow();
+    NDArray cn = cb.square().sum(new int[] {1});
+    return cn.sub(dots.mul(2)).argMin(-1);
+  }
+
+  /** Codebook rows for latent ids (>= FIRST_CODE), [.., D] in m. */
+  NDArray codeVectors(NDArray latentIds) {
+    NDManager m = latentIds.getManager();
+    NDArray idx = latentIds.sub(ModelConfig.FIRST_CODE).maximum(0).toType(DataType.INT64, false);
+    return Embedding.embedding(idx, view(p.get("vq.codebook"), m), SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  // ---------------------------------------------------------------- decoders (full)
+
+  /** Token embeddings plus positions for decoder inputs tokens [N,T] (repeated per group). */
+  NDArray decoderInput(String pre, NDArray tokens, int from, int groups, boolean train) {
+    NDManager m = tokens.getManager();
+    NDArray t = groups > 1 ? tokens.repeat(0, groups) : tokens;
+    int len = (int) t.getShape().get(1);
+    return drop(embed(t, pre + ".emb").add(pos(m, from, len)), train);
+  }
+
+  /**
+   * Teacher-forced decoder: logits [N,T,V] for inputs tokens [N,T]. lat (nullable) is the latent
+   * memory [N,S,D] without positions, latMask its additive mask [N,1,1,S].
+   */
+  NDArray decodeFull(String pre, NDArray tokens, Memory mem, NDArray lat, NDArray latMask, boolean noEx,
+      boolean train) {
+    NDManager m = tokens.getManager();
+    int g = mem.groups();
+    int t = (int) tokens.getShape().get(1);
+    NDArray x = decoderInput(pre, tokens, 0, g, train);
+    NDArray causalMask = causal(m, t);
+    NDArray latMem = null;
+    NDArray latM = null;
+    if (lat != null) {
+      int s = (int) lat.getShape().get(1);
+      latMem = lat.add(pos(m, 0, s));
+      latM = latMask;
+      if (g > 1) {
+        latMem = latMem.repeat(0, g);
+        latM = latM.repeat(0, g);
+      }
+    }
+    for (int l = 0; l < c.decoderLayers(); l++) {
+      String lp = pre + ".l" + l;
+      NDArray[] ex = crossKv(mem.mem(), lp + ".ex");
+      NDArray[] la = latMem == null ? new NDArray[2] : crossKv(latMem, lp + ".lat");
+      NDArray[] qkv = selfQkv(x, lp);
+      x = decoderLayer(x, lp, qkv[0], qkv[1], qkv[2], causalMask,
+          new Cross(ex[0], ex[1], mem.mask(), la[0], la[1], latM, noEx), train);
+    }
+    return head(pre, x, g);
+  }
+
+  /** Final norm, max-pool over groups when pooling, output projection: [N,T,V]. */
+  NDArray head(String pre, NDArray x, int groups) {
+    x = norm(x, pre + ".ln");
+    if (c.maxPool()) {
+      x = linear(x, pre + ".pool").tanh();
+      Shape s = x.getShape();
+      x = x.reshape(s.get(0) / groups, groups, s.get(1), d).max(new int[] {1});
+    }
+    return linear(x, pre + ".out");
+  }
+
+  // ---------------------------------------------------------------- decoders (incremental)
+
+  /** KV cache of one batch of decoder rows (rows x groups internal rows). */
+  static final class Cache {
+    NDArray[] selfK;
+    NDArray[] selfV;
+    NDArray[] exK;
+    NDArray[] exV;
+    NDArray exMask;
+    NDArray[] latK;
+    NDArray[] latV;
+    NDArray latMask;
+    int length;
+  }
+
+  /**
+   * Shared example keys/values for all rows of a decoder: memory [G, Tk, D] (one task) becomes
+   * per layer [1, G*h, Tk, dh], contiguous; returns {K..., V..., mask} where mask is
+   * [1, G*h, 1, Tk].
+   */
+  NDArray[][] sharedExample(String pre, Memory mem) {
+    int layers = c.decoderLayers();
+    NDArray[] ks = new NDArray[layers];
+    NDArray[] vs = new NDArray[layers];
+    long g = mem.mem().getShape().get(0);
+    long tk = mem.mem().getShape().get(1);
+    for (int l = 0; l < layers; l++) {
+      NDArray[] kv = crossKv(mem.mem(), pre + ".l" + l + ".ex");
+      ks[l] = contiguous(kv[0].reshape(1, g * h, tk, dh));
+      vs[l] = contiguous(kv[1].reshape(1, g * h, tk, dh));
+    }
+    NDArray mask = mem.mask().reshape(g, 1, 1, tk).repeat(1, h).reshape(1, g * h, 1, tk);
+    return new NDArray[][] {ks, vs, {mask}};
+  }
+
+  /** Per-row latent keys/values for latent memory lat [N,S,D] (no positions), repeated per group. */
+  void latentCache(Cache cache, String pre, NDArray lat, NDArray latMask, int groups) {
+    NDManager m = lat.getManager();
+    int s = (int) lat.getShape().get(1);
+    NDArray mem = lat.add(pos(m, 0, s));
+    NDArray mask = latMask;
+    if (groups > 1) {
+      mem = mem.repeat(0, groups);
+      mask = mask.repeat(0, groups);
+    }
+    cache.latK = new NDArray[c.decoderLayers()];
+    cache.latV = new NDArray[c.decoderLayers()];
+    for (int l = 0; l < c.decoderLayers(); l++) {
+      NDArray[] kv = crossKv(mem, pre + ".l" + l + ".lat");
+      cache.latK[l] = contiguous(kv[0]);
+      cache.latV[l] = contiguous(kv[1]);
+    }
+    cache.latMask = mask;
+  }
+
+  static NDArray contiguous(NDArray x) {
+    Shape s = x.getShape();
+    return x.reshape(-1).reshape(s);
+  }
+
+  /**
+   * One incremental step: tokens [N] (int), returns logits [N,V]. New cache arrays are attached
+   * to {@code keep}; the replaced ones are closed.
+   */
+  NDArray step(String pre, Cache cache, NDArray tokens, int groups, NDManager keep) {
+    NDArray x = decoderInput(pre, tokens.reshape(-1, 1), cache.length, groups, false);
+    int layers = c.decoderLayers();
+    if (cache.selfK == null) {
+      cache.selfK = new NDArray[layers];
+      cache.selfV = new NDArray[layers];
+    }
+    for (int l = 0; l < layers; l++) {
+      String lp = pre + ".l" + l;
+      NDArray[] qkv = selfQkv(x, lp);
+      NDArray k = cache.selfK[l] == null ? qkv[1] : cache.selfK[l].concat(qkv[1], 2);
+      NDArray v = cache.selfV[l] == null ? qkv[2] : cache.selfV[l].concat(qkv[2], 2);
+      replace(cache.selfK, l, k, keep);
+      replace(cache.selfV, l, v, keep);
+      Cross cr = new Cross(cache.exK[l], cache.exV[l], cache.exMask,
+          cache.latK == null ? null : cache.latK[l], cache.latV == null ? null : cache.latV[l], cache.latMask, false);
+      x = decoderLayer(x, lp, qkv[0], k, v, null, cr, false);
+    }
+    cache.length++;
+    NDArray logits = head(pre, x, groups);
+    return logits.reshape(logits.getShape().get(0), -1);
+  }
+
+  private static void replace(NDArray[] arr, int i, NDArray value, NDManager keep) {
+    NDArray old = arr[i];
+    value.attach(keep);
+    arr[i] = value;
+    if (old != null && old != value) {
+      old.close();
+    }
+  }
+
+  /** Masked mean cross-entropy of logits [N,T,V] against targets [N,T] (0 = ignore); {loss, correct, count}. */
+  static NDArray[] maskedCrossEntropy(NDArray logits, NDArray targets) {
+    NDArray logp = logits.logSoftmax(-1);
+    NDArray idx = targets.toType(DataType.INT64, false).expandDims(2);
+    NDArray picked = logp.gather(idx, 2).squeeze(2);
+    NDArray valid = targets.neq(0).toType(DataType.FLOAT32, false);
+    NDArray count = valid.sum();
+    NDArray loss = picked.mul(valid).sum().neg().div(count.maximum(1f));
+    NDArray correct = logits.argMax(-1).toType(DataType.INT64, false)
+        .eq(targets.toType(DataType.INT64, false)).toType(DataType.FLOAT32, false).mul(valid).sum();
+    return new NDArray[] {loss, correct, count};
+  }
+
+  static NDArray concatAll(NDArray... xs) {
+    return NDArrays.concat(new NDList(xs));
+  }
+}

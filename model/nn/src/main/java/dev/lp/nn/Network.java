@@ -1,0 +1,453 @@
+package dev.lp.nn;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.lp.dsl.Tokens;
+import dev.lp.search.SynthesisModel;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One network (baseline or Latent Programmer) with its weights, Adam state and NDManager.
+ *
+ * <p>Contract: {@link #trainStep} runs forward, the losses of eq. 5 (or the baseline
+ * cross-entropy), backward and one Adam update with the given learning rate, then (LP, after
+ * pretraining) the EMA codebook update; {@link #evaluate} computes the same numbers with dropout
+ * off and changes nothing. Not thread-safe: one thread at a time, and {@link #inference} shares
+ * these weights (do not train while serving from it).
+ */
+public final class Network implements AutoCloseable {
+  private static final float BETA1 = 0.9f;
+  private static final float BETA2 = 0.98f;
+  private static final float EPS = 1e-9f;
+
+  private final ModelConfig cfg;
+  private final NDManager manager;
+  private final Params params;
+  private final Net net;
+  private final Map<String, NDArray[]> adam = new HashMap<>();
+  private long adamSteps;
+  private boolean closed;
+
+  private Network(ModelConfig cfg, long seed) {
+    this.cfg = cfg;
+    this.manager = NDManager.newBaseManager();
+    this.params = new Params(manager.newSubManager(), seed);
+    Engine.getInstance().setRandomSeed((int) seed);
+    JniUtils.setGradMode(false);
+    this.net = new Net(cfg, params);
+  }
+
+  /** A freshly initialised network; the same seed gives the same weights. */
+  public static Network create(ModelConfig cfg, long seed) {
+    if (cfg == null) {
+      throw new IllegalArgumentException("ModelConfig must not be null");
+    }
+    return new Network(cfg, seed);
+  }
+
+  /**
+   * Loads weights written by {@link #save}; IllegalArgumentException when the file is missing,
+   * truncated, corrupt, or was saved under a config with other shapes.
+   */
+  public static Network load(Path weightsFile, ModelConfig cfg) {
+    if (cfg == null || weightsFile == null) {
+      throw new IllegalArgumentException("weights file and ModelConfig must not be null");
+    }
+    Params.Stored stored = Params.read(weightsFile);
+    ModelConfig saved;
+    try {
+      saved = ModelConfig.fromJson(stored.configJson());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("weights file " + weightsFile + " carries an invalid config: " + e.getMessage(), e);
+    }
+    List<String> diff = cfg.shapeDifferences(saved);
+    if (!diff.isEmpty()) {
+      throw new IllegalArgumentException("weights file " + weightsFile + " was saved for another config (given vs saved): "
+          + String.join(", ", diff));
+    }
+    Network n = new Network(cfg, 0);
+    try {
+      JniUtils.setGradMode(false);
+      n.params.load(stored, weightsFile);
+    } catch (RuntimeException e) {
+      n.close();
+      throw e;
+    }
+    return n;
+  }
+
+  /** Writes all weights and the codebook state to one file (atomically); Adam state is not saved. */
+  public void save(Path weightsFile) {
+    checkOpen();
+    params.save(weightsFile, cfg.toJson());
+  }
+
+  public ModelConfig config() {
+    return cfg;
+  }
+
+  /** Number of trainable scalars. */
+  public long parameterCount() {
+    return params.count();
+  }
+
+  /** One optimisation step; returns the losses before the update. */
+  public StepResult trainStep(Batch batch, long step, float learningRate) {
+    checkOpen();
+    if (!(learningRate >= 0f) || Float.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + learningRate);
+    }
+    if (step < 0) {
+      throw new IllegalArgumentException("step must be >= 0, got " + step);
+    }
+    try (NDManager sub = manager.newSubManager()) {
+      Forward f;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        f = forward(sub, batch, step, true);
+        gc.backward(f.total);
+      }
+      JniUtils.setGradMode(false);
+      float loss = f.total.getFloat();
+      if (Float.isFinite(loss)) {
+        adamUpdate(sub, learningRate);
+        if (cfg.isLatent() && step >= cfg.pretrainSteps()) {
+          emaUpdate(f.encodings, f.codes, f.latentValid);
+        }
+      } else {
+        zeroGradients(sub);
+      }
+      return f.result();
+    }
+  }
+
+  /** Losses and metrics with dropout off; nothing changes. */
+  public StepResult evaluate(Batch batch, long step) {
+    checkOpen();
+    JniUtils.setGradMode(false);
+    try (NDManager sub = manager.newSubManager()) {
+      return forward(sub, batch, step, false).result();
+    }
+  }
+
+  /** The synthesis port over these weights (dropout off); closing it does not close this network. */
+  public SynthesisModel inference(String version) {
+    checkOpen();
+    return new NnSynthesisModel(this, net, manager, version == null ? "unversioned" : version);
+  }
+
+  // ---------------------------------------------------------------- forward and losses
+
+  private final class Forward {
+    NDArray total;
+    final Map<String, NDArray> parts = new LinkedHashMap<>();
+    NDArray correct;
+    NDArray count;
+    NDArray encodings;
+    NDArray codes;
+    NDArray latentValid;
+
+    StepResult result() {
+      Map<String, Float> out = new LinkedHashMap<>();
+      parts.forEach((k, v) -> out.put(k, v.getFloat()));
+      float n = count.getFloat();
+      return new StepResult(total.getFloat(), out, n == 0 ? 0f : correct.getFloat() / n, Math.round(n));
+    }
+  }
+
+  private Forward forward(NDManager m, Batch batch, long step, boolean train) {
+    int b = batch.size();
+    int e = batch.examples();
+    int[][] progs = batch.programs();
+    int t = progs[0].length;
+    if (t > cfg.maxProgramLength()) {
+      throw new IllegalArgumentException("batch programs have " + t + " tokens, more than maxProgramLength "
+          + cfg.maxProgramLength());
+    }
+    int tin = batch.inputs()[0][0].length;
+    int tout = batch.outputs()[0][0].length;
+    if (tin > cfg.maxIoLength() || tout > cfg.maxIoLength()) {
+      throw new IllegalArgumentException("batch I/O strings have " + Math.max(tin, tout)
+          + " characters, more than maxIoLength " + cfg.maxIoLength());
+    }
+    NDArray ins = m.create(flatten(batch.inputs(), b * e, tin), new Shape(b * e, tin));
+    NDArray outs = m.create(flatten(batch.outputs(), b * e, tout), new Shape(b * e, tout));
+    Net.Memory mem = net.encodeIo(ins, outs, e, train);
+    int[] decIn = new int[b * t];
+    int[] target = new int[b * t];
+    for (int i = 0; i < b; i++) {
+      decIn[i * t] = Tokens.BOS;
+      System.arraycopy(progs[i], 0, decIn, i * t + 1, t - 1);
+      System.arraycopy(progs[i], 0, target, i * t, t);
+    }
+    NDArray decInput = m.create(decIn, new Shape(b, t));
+    NDArray targets = m.create(target, new Shape(b, t));
+    Forward f = new Forward();
+    if (!cfg.isLatent()) {
+      NDArray logits = net.decodeFull("pdec", decInput, mem, null, null, false, train);
+      NDArray[] ce = Net.maskedCrossEntropy(logits, targets);
+      f.total = ce[0];
+      f.parts.put("ce", ce[0]);
+      f.correct = ce[1];
+      f.count = ce[2];
+      return f;
+    }
+    boolean pretrain = step < cfg.pretrainSteps();
+    int c = cfg.compression();
+    int s = (t + c - 1) / c;
+    int t4 = s * c;
+    int[] padded = new int[b * t4];
+    float[] valid = new float[b * s];
+    int[] lens = new int[b];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(progs[i], 0, padded, i * t4, t);
+      int len = 0;
+      while (len < t && progs[i][len] != Tokens.PAD) {
+        len++;
+      }
+      lens[i] = (len + c - 1) / c;
+      for (int j = 0; j < lens[i]; j++) {
+        valid[i * s + j] = 1f;
+      }
+    }
+    NDArray prog = m.create(padded, new Shape(b, t4));
+    NDArray latValid = m.create(valid, new Shape(b, s));
+    NDArray latMask = latValid.sub(1f).mul(-Net.NEG).reshape(b, 1, 1, s);
+    NDArray enc = net.encodeProgram(prog, train);
+    NDArray codes = net.nearest(enc.stopGradient());
+    NDArray quantized = net.codeVectors(codes.add(ModelConfig.FIRST_CODE));
+    NDArray diff = enc.sub(quantized.stopGradient());
+    NDArray commit = diff.square().mean(new int[] {2}).mul(latValid).sum().div(latValid.sum());
+    NDArray lat = pretrain ? net.averagedEmbeddings(prog) : enc.add(quantized.sub(enc).stopGradient());
+    NDArray aeLogits = net.decodeFull("pdec", decInput, mem, lat, latMask, pretrain, train);
+    NDArray[] ae = Net.maskedCrossEntropy(aeLogits, targets);
+    // latent predictor: input [BOS, z_1..z_S], target [z_1..z_Si, EOS, PAD...]
+    int[] codeIds = codes.toType(DataType.INT32, false).toIntArray();
+    int[] lpIn = new int[b * (s + 1)];
+    int[] lpTarget = new int[b * (s + 1)];
+    for (int i = 0; i < b; i++) {
+      lpIn[i * (s + 1)] = ModelConfig.LATENT_BOS;
+      for (int j = 0; j < lens[i]; j++) {
+        int id = codeIds[i * s + j] + ModelConfig.FIRST_CODE;
+        lpIn[i * (s + 1) + j + 1] = id;
+        lpTarget[i * (s + 1) + j] = id;
+      }
+      lpTarget[i * (s + 1) + lens[i]] = ModelConfig.LATENT_EOS;
+    }
+    NDArray lpLogits = net.decodeFull("lpred", m.create(lpIn, new Shape(b, s + 1)), mem, null, null, false, train);
+    NDArray[] lp = Net.maskedCrossEntropy(lpLogits, m.create(lpTarget, new Shape(b, s + 1)));
+    f.parts.put("ae", ae[0]);
+    f.parts.put("commit", commit);
+    f.parts.put("lp", lp[0]);
+    NDArray total = ae[0].add(commit.mul(cfg.commitment())).add(lp[0]);
+    f.correct = ae[1];
+    f.count = ae[2];
+    if (!pretrain) {
+      NDArray probs = lpLogits.get(new NDIndex(":, :{}, {}:", s, ModelConfig.FIRST_CODE)).softmax(-1);
+      NDArray soft = probs.matMul(net.view(params.get("vq.codebook"), m));
+      NDArray e2eLogits = net.decodeFull("pdec", decInput, mem, soft, latMask, false, train);
+      NDArray[] e2e = Net.maskedCrossEntropy(e2eLogits, targets);
+      f.parts.put("e2e", e2e[0]);
+      total = total.add(e2e[0]);
+      f.correct = e2e[1];
+    }
+    f.total = total;
+    f.encodings = enc.stopGradient();
+    f.codes = codes;
+    f.latentValid = latValid;
+    return f;
+  }
+
+  private static int[] flatten(int[][][] x, int rows, int len) {
+    int[] out = new int[rows * len];
+    int r = 0;
+    for (int[][] task : x) {
+      for (int[] row : task) {
+        System.arraycopy(row, 0, out, r * len, len);
+        r++;
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- updates
+
+  private void adamUpdate(NDManager sub, float lr) {
+    adamSteps++;
+    float bc1 = 1f - (float) Math.pow(BETA1, adamSteps);
+    float bc2 = 1f - (float) Math.pow(BETA2, adamSteps);
+    for (String name : params.trainable()) {
+      NDArray w = params.get(name);
+      NDArray g = w.getGradient();
+      g.attach(sub);
+      NDArray[] mv = adam.computeIfAbsent(name, k -> new NDArray[] {
+          params.manager().zeros(w.getShape()), params.manager().zeros(w.getShape())});
+      mv[0].muli(BETA1).addi(g.mul(1f - BETA1));
+      mv[1].muli(BETA2).addi(g.square().mul(1f - BETA2));
+      NDArray mHat = net.view(mv[0], sub);
+      NDArray den = net.view(mv[1], sub).sqrt().div((float) Math.sqrt(bc2)).add(EPS);
+      w.subi(mHat.div(den).mul(lr / bc1));
+      g.subi(g);
+    }
+  }
+
+  private void zeroGradients(NDManager sub) {
+    for (String name : params.trainable()) {
+      NDArray g = params.get(name).getGradient();
+      g.attach(sub);
+      g.subi(g);
+    }
+  }
+
+  /** EMA codebook update from the valid encodings (no gradient), Laplace-smoothed counts. */
+  private void emaUpdate(NDArray enc, NDArray codes, NDArray valid) {
+    NDManager m = enc.getManager();
+    int k = cfg.latentCodes();
+    float decay = cfg.emaDecay();
+    NDArray flat = enc.reshape(-1, cfg.dModel());
+    NDArray onehot = codes.reshape(-1).oneHot(k).toType(DataType.FLOAT32, false).mul(valid.reshape(-1, 1));
+    NDArray counts = onehot.sum(new int[] {0});
+    NDArray sums = onehot.transpose().matMul(flat);
+    NDArray emaCount = params.get("vq.emaCount");
+    NDArray emaSum = params.get("vq.emaSum");
+    emaCount.muli(decay).addi(counts.mul(1f - decay));
+    emaSum.muli(decay).addi(sums.mul(1f - decay));
+    NDArray cnt = net.view(emaCount, m);
+    NDArray n = cnt.sum();
+    float eps = 1e-5f;
+    NDArray smoothed = cnt.add(eps).div(n.add(k * eps)).mul(n);
+    NDArray codebook = net.view(emaSum, m).div(smoothed.reshape(k, 1));
+    codebook.copyTo(params.get("vq.codebook"));
+  }
+
+  // ---------------------------------------------------------------- test hooks
+
+  /** VQ assignment for encodings [N, D] as latent ids (package-private, for tests). */
+  int[] assign(float[][] encodings) {
+    JniUtils.setGradMode(false);
+    try (NDManager sub = manager.newSubManager()) {
+      int n = encodings.length;
+      float[] flat = new float[n * cfg.dModel()];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(encodings[i], 0, flat, i * cfg.dModel(), cfg.dModel());
+      }
+      NDArray ids = net.nearest(sub.create(flat, new Shape(n, cfg.dModel()))).add(ModelConfig.FIRST_CODE);
+      return ids.toType(DataType.INT32, false).toIntArray();
+    }
+  }
+
+  /** One EMA update from explicit encodings and code indices 0..K-1 (package-private, for tests). */
+  void emaUpdateForTest(float[][] encodings, int[] codeIndices) {
+    JniUtils.setGradMode(false);
+    try (NDManager sub = manager.newSubManager()) {
+      int n = encodings.length;
+      float[] flat = new float[n * cfg.dModel()];
+      float[] ones = new float[n];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(encodings[i], 0, flat, i * cfg.dModel(), cfg.dModel());
+        ones[i] = 1f;
+      }
+      emaUpdate(sub.create(flat, new Shape(n, cfg.dModel())), sub.create(codeIndices).toType(DataType.INT64, false),
+          sub.create(ones));
+    }
+  }
+
+  /** The codebook as [K][D] (package-private, for tests). */
+  float[][] codebook() {
+    NDArray cb = params.get("vq.codebook");
+    float[] v = cb.toFloatArray();
+    int k = cfg.latentCodes();
+    float[][] out = new float[k][cfg.dModel()];
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(v, i * cfg.dModel(), out[i], 0, cfg.dModel());
+    }
+    return out;
+  }
+
+  /**
+   * Log-probabilities [rows][T][V] by full recomputation (no cache) of decoder "pdec" or "lpred"
+   * over tokens [rows][T], with the examples of one task and, for the LP program decoder, the
+   * latent codes per row (package-private, for tests).
+   */
+  float[][][] fullLogProbs(String prefix, List<String> inputs, List<String> outputs, int[][] tokens, int[][] latents) {
+    JniUtils.setGradMode(false);
+    int rows = tokens.length;
+    int t = tokens[0].length;
+    List<List<String>> ins = new java.util.ArrayList<>();
+    List<List<String>> outs = new java.util.ArrayList<>();
+    List<int[]> progs = new java.util.ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      ins.add(inputs);
+      outs.add(outputs);
+      progs.add(new int[] {Tokens.EOS});
+    }
+    Batch b = Batch.encode(ins, outs, progs);
+    try (NDManager m = manager.newSubManager()) {
+      int e = inputs.size();
+      int tin = b.inputs()[0][0].length;
+      int tout = b.outputs()[0][0].length;
+      Net.Memory mem = net.encodeIo(m.create(flatten(b.inputs(), rows * e, tin), new Shape(rows * e, tin)),
+          m.create(flatten(b.outputs(), rows * e, tout), new Shape(rows * e, tout)), e, false);
+      int[] flat = new int[rows * t];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(tokens[r], 0, flat, r * t, t);
+      }
+      NDArray lat = null;
+      NDArray latMask = null;
+      if (latents != null) {
+        int s = 1;
+        for (int[] l : latents) {
+          s = Math.max(s, l.length);
+        }
+        int[] ids = new int[rows * s];
+        float[] mask = new float[rows * s];
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < s; j++) {
+            if (j < latents[r].length) {
+              ids[r * s + j] = latents[r][j];
+            } else if (j > 0 || latents[r].length > 0) {
+              mask[r * s + j] = Net.NEG;
+            }
+          }
+        }
+        NDArray idArr = m.create(ids, new Shape(rows, s));
+        lat = net.codeVectors(idArr).mul(idArr.gt(0).toType(DataType.FLOAT32, false).expandDims(2));
+        latMask = m.create(mask, new Shape(rows, 1, 1, s));
+      }
+      NDArray logp = net.decodeFull(prefix, m.create(flat, new Shape(rows, t)), mem, lat, latMask, false, false)
+          .logSoftmax(-1);
+      int v = (int) logp.getShape().get(2);
+      float[] all = logp.toFloatArray();
+      float[][][] out = new float[rows][t][v];
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0; i < t; i++) {
+          System.arraycopy(all, (r * t + i) * v, out[r][i], 0, v);
+        }
+      }
+      return out;
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("network is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      manager.close();
+    }
+  }
+}

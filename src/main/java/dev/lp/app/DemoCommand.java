@@ -1,0 +1,118 @@
+package dev.lp.app;
+
+import dev.lp.app.kafka.AppConfig;
+import dev.lp.app.kafka.DemoTasks;
+import dev.lp.app.kafka.EmbeddedKafka;
+import dev.lp.app.kafka.EventPrinter;
+import dev.lp.app.kafka.Models;
+import dev.lp.app.kafka.SynthesisClient;
+import dev.lp.app.kafka.Worker;
+import dev.lp.protocol.Example;
+import dev.lp.protocol.SynthesisRequest;
+import dev.lp.protocol.Topics;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lp demo}: an embedded broker and a worker in this JVM, the paper's example tasks sent
+ * through Kafka, their streamed events printed. Same code path as production; only the broker is
+ * local.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Starts an embedded Kafka broker and a worker, sends the paper's example tasks and prints the streamed events.")
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--keep-running", description = "Keep the broker and worker up afterwards (for `lp synthesize`), until Ctrl-C.")
+  boolean keepRunning;
+
+  @Option(names = "--model", description = "scripted | scripted:TASKS.jsonl | checkpoint:DIR. Default: ${DEFAULT-VALUE}.")
+  String model = "scripted";
+
+  @Option(names = "--port", description = "Broker client port (0 = a free one). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--stream", description = "Also print every inconsistent candidate as it is verified.")
+  boolean stream;
+
+  @Option(names = "--beam", paramLabel = "B", description = "Beam size B. Default: ${DEFAULT-VALUE}.")
+  int beam = 10;
+
+  @Override
+  public Integer call() throws Exception {
+    var conf = AppConfig.load(null);
+    var models = Models.open(model);
+    var out = System.out;
+    long t0 = System.nanoTime();
+    var kafka = EmbeddedKafka.start(port, null, conf.getInt("lp.broker.partitions"));
+    out.printf("broker ready at %s in %d ms%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+    Worker worker = null;
+    try {
+      worker = Worker.start(conf, kafka.bootstrapServers(), "lp-demo", models);
+      if (!worker.intake().awaitAssignment(Duration.ofSeconds(30))) {
+        System.err.println("lp demo: the worker got no partitions within 30 s");
+        return 1;
+      }
+      out.printf("worker ready (model %s) in %d ms%n", model, (System.nanoTime() - t0) / 1_000_000);
+      if ("scripted".equals(model)) {
+        out.println("note: the scripted model is a stand-in that knows these tasks' programs (from the paper);"
+            + " it exercises the serving path, not learning");
+      }
+      int unanswered = 0;
+      try (var client = SynthesisClient.connect(kafka.bootstrapServers(), Duration.ofSeconds(10))) {
+        int n = 0;
+        for (var task : DemoTasks.all()) {
+          String id = "demo-" + (++n);
+          var req = SynthesisRequest.newBuilder()
+              .setProtocolVersion(Topics.PROTOCOL_VERSION).setRequestId(id);
+          req.getOptionsBuilder().setBeamSize(beam).setStreamCandidates(stream);
+          for (int i = 0; i < task.inputs().size(); i++) {
+            req.addExamples(Example.newBuilder().setInput(task.inputs().get(i)).setOutput(task.outputs().get(i)));
+          }
+          out.println();
+          out.println(id + ": " + task.name());
+          for (int i = 0; i < task.inputs().size(); i++) {
+            out.printf("    \"%s\" => \"%s\"%n", task.inputs().get(i), task.outputs().get(i));
+          }
+          long sent = System.currentTimeMillis();
+          client.send(req.build());
+          var events = client.await(Set.of(id), Duration.ofSeconds(60),
+              new EventPrinter(out, sent, task.inputs())::print).get(id);
+          if (events.isEmpty() || !events.get(events.size() - 1).event().hasFinished()) {
+            out.println("  (no Finished within 60 s)");
+            unanswered++;
+          }
+        }
+      }
+      if (keepRunning) {
+        out.println();
+        out.println("broker and worker keep running; try:");
+        out.println("  ./lp synthesize --bootstrap " + kafka.bootstrapServers()
+            + " --example 'Mason Smith=>Smith M' --example 'Henry Myers=>Myers H'");
+        out.println("Ctrl-C stops them");
+        out.flush();
+        var stop = new CountDownLatch(1);
+        var w = worker;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          w.close();
+          kafka.close();
+          stop.countDown();
+        }, "lp-demo-stop"));
+        worker = null;
+        stop.await();
+        return 0;
+      }
+      return unanswered == 0 ? 0 : 1;
+    } finally {
+      if (worker != null) {
+        worker.close();
+        kafka.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.lp.app;
+
+import dev.lp.nn.ModelConfig;
+import dev.lp.nn.Network;
+import dev.lp.search.ModelInfo;
+import dev.lp.search.SynthesisModel;
+import dev.lp.trainer.checkpoint.CheckpointException;
+import dev.lp.trainer.checkpoint.CheckpointStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Opens a checkpoint as a {@link SynthesisModel}: verifies it (manifest, size, sha256), loads the
+ * weights into a fresh network and hands out its inference port. Closing the returned model
+ * frees the network.
+ */
+public final class ModelLoader {
+
+  private ModelLoader() {}
+
+  /**
+   * @param path a checkpoint directory (holding manifest.json), or a training run directory /
+   *     checkpoint root, in which case its newest checkpoint is used
+   * @throws CheckpointException when nothing trustworthy is there, with the reason
+   */
+  public static SynthesisModel load(Path path) {
+    CheckpointStore.Checkpoint c = resolve(path);
+    ModelConfig cfg;
+    try {
+      cfg = ModelConfig.fromJson(c.manifest().config().toString());
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(c.dir() + ": manifest config is not a valid model config: " + e.getMessage());
+    }
+    if (!cfg.kind().equals(c.manifest().kind())) {
+      throw new CheckpointException(c.dir() + ": manifest kind '" + c.manifest().kind()
+          + "' does not match its config kind '" + cfg.kind() + "'");
+    }
+    Network net;
+    try {
+      net = Network.load(c.weights(), cfg);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(c.dir() + ": " + e.getMessage(), e);
+    }
+    return new Owning(net, net.inference(c.version()));
+  }
+
+  /** The verified checkpoint a path names (see {@link #load}). */
+  public static CheckpointStore.Checkpoint resolve(Path path) {
+    if (!Files.exists(path)) {
+      throw new CheckpointException("no checkpoint at " + path + ": it does not exist");
+    }
+    if (Files.isRegularFile(path.resolve(CheckpointStore.MANIFEST))) {
+      return CheckpointStore.open(path);
+    }
+    Path root = Files.isDirectory(path.resolve("checkpoints")) ? path.resolve("checkpoints") : path;
+    return new CheckpointStore(root).latest()
+        .orElseThrow(() -> new CheckpointException("no checkpoint under " + path));
+  }
+
+  /** The port plus the network it came from, closed together. */
+  private record Owning(Network network, SynthesisModel port) implements SynthesisModel {
+    @Override
+    public ModelInfo info() {
+      return port.info();
+    }
+
+    @Override
+    public Spec encode(List<String> inputs, List<String> outputs) {
+      return port.encode(inputs, outputs);
+    }
+
+    @Override
+    public Decoder latentDecoder(Spec spec, int rows) {
+      return port.latentDecoder(spec, rows);
+    }
+
+    @Override
+    public Decoder programDecoder(Spec spec, int[][] latents) {
+      return port.programDecoder(spec, latents);
+    }
+
+    @Override
+    public List<float[][]> stepAll(List<Decoder> decoders, List<int[]> tokens) {
+      return port.stepAll(decoders, tokens);
+    }
+
+    @Override
+    public void close() {
+      try {
+        port.close();
+      } finally {
+        network.close();
+      }
+    }
+  }
+}

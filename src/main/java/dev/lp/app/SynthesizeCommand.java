@@ -1,0 +1,159 @@
+package dev.lp.app;
+
+import dev.lp.app.kafka.AppConfig;
+import dev.lp.app.kafka.EventPrinter;
+import dev.lp.app.kafka.SynthesisClient;
+import dev.lp.dsl.TaskJsonl;
+import dev.lp.protocol.Example;
+import dev.lp.protocol.Finished;
+import dev.lp.protocol.Options;
+import dev.lp.protocol.SynthesisRequest;
+import dev.lp.protocol.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lp synthesize}: sends one request and prints its events as they stream.
+ * Exit codes: 0 solved, 1 not solved (or no answer in time), 2 bad arguments, 3 no broker.
+ */
+@Command(
+    name = "synthesize",
+    mixinStandardHelpOptions = true,
+    description = {"Sends one synthesis request over Kafka and prints the streamed events with timings.",
+        "Exit codes: 0 solved, 1 not solved or no answer in time, 2 bad arguments, 3 no broker."})
+public final class SynthesizeCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (default: lp.kafka.bootstrap-servers of the config).")
+  String bootstrap;
+
+  @Option(names = {"-e", "--example"}, paramLabel = "'INPUT=>OUTPUT'",
+      description = "An I/O example; repeat for more.")
+  List<String> examples = new ArrayList<>();
+
+  @Option(names = "--file", paramLabel = "TASKS.jsonl", description = "Take the examples from a tasks JSONL file.")
+  Path file;
+
+  @Option(names = "--index", description = "Which task of --file (0-based). Default: ${DEFAULT-VALUE}.")
+  int index;
+
+  @Option(names = "--beam", paramLabel = "B", description = "Beam size B (0 = the worker's default).")
+  int beam;
+
+  @Option(names = "--latent-beams", paramLabel = "L", description = "Latent beams L (0 = the worker's default).")
+  int latentBeams;
+
+  @Option(names = "--deadline-ms", paramLabel = "D", description = "Deadline in ms (0 = the worker's default).")
+  long deadlineMs;
+
+  @Option(names = "--max-programs", description = "Consistent programs to find (0 = 1).")
+  int maxPrograms;
+
+  @Option(names = "--stream", description = "Also stream inconsistent candidates.")
+  boolean stream;
+
+  @Option(names = "--request-id", description = "Request id (default: a random UUID).")
+  String requestId;
+
+  @Option(names = "--wait-ms", description = "How long to wait for Finished (default: the deadline + lp.client.answer-grace).")
+  long waitMs;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "HOCON file whose keys override the defaults.")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    var conf = AppConfig.load(config);
+    List<String> inputs = new ArrayList<>();
+    List<String> outputs = new ArrayList<>();
+    readExamples(inputs, outputs);
+    String id = requestId == null ? UUID.randomUUID().toString() : requestId;
+    var request = SynthesisRequest.newBuilder()
+        .setProtocolVersion(Topics.PROTOCOL_VERSION)
+        .setRequestId(id)
+        .setOptions(Options.newBuilder().setBeamSize(beam).setLatentBeams(latentBeams)
+            .setMaxPrograms(maxPrograms).setDeadlineMs(deadlineMs).setStreamCandidates(stream));
+    for (int i = 0; i < inputs.size(); i++) {
+      request.addExamples(Example.newBuilder().setInput(inputs.get(i)).setOutput(outputs.get(i)));
+    }
+    String servers = bootstrap != null ? bootstrap : conf.getString("lp.kafka.bootstrap-servers");
+    Duration wait = waitMs > 0 ? Duration.ofMillis(waitMs)
+        : (deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : conf.getDuration("lp.engine.default-deadline"))
+            .plus(conf.getDuration("lp.client.answer-grace"));
+    SynthesisClient client;
+    try {
+      client = SynthesisClient.connect(servers, conf.getDuration("lp.client.connect-timeout"));
+    } catch (SynthesisClient.NoBrokerException e) {
+      System.err.println("lp synthesize: " + e.getMessage());
+      return 3;
+    }
+    try (client) {
+      var out = System.out;
+      out.println("request " + id + ": " + inputs.size() + " examples -> " + servers);
+      long sent = System.currentTimeMillis();
+      client.send(request.build());
+      var printer = new EventPrinter(out, sent, inputs);
+      var events = client.await(Set.of(id), wait, printer::print).get(id);
+      var last = events.isEmpty() ? null : events.get(events.size() - 1).event();
+      if (last == null || !last.hasFinished()) {
+        System.err.println("lp synthesize: no Finished for " + id + " within " + wait.toMillis()
+            + " ms (is a worker running? `lp serve --bootstrap " + servers + "`)");
+        return 1;
+      }
+      return last.getFinished().getStatus() == Finished.Status.SOLVED ? 0 : 1;
+    }
+  }
+
+  private void readExamples(List<String> inputs, List<String> outputs) throws Exception {
+    if (file != null && !examples.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give --example or --file, not both");
+    }
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--file " + file + " does not exist");
+      }
+      if (index < 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--index must be >= 0, got " + index);
+      }
+      try (Stream<String> lines = Files.lines(file)) {
+        var line = lines.filter(l -> !l.isBlank()).skip(index).findFirst();
+        if (line.isEmpty()) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--file " + file + " has no task at index " + index);
+        }
+        var task = TaskJsonl.parseLine(line.get(), file + " task " + index);
+        inputs.addAll(task.inputs());
+        outputs.addAll(task.outputs());
+      } catch (RuntimeException e) {
+        if (e instanceof CommandLine.ParameterException) {
+          throw e;
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "--file " + file + ": " + e.getMessage());
+      }
+      return;
+    }
+    if (examples.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give at least one --example 'INPUT=>OUTPUT' or --file");
+    }
+    for (String ex : examples) {
+      int at = ex.indexOf("=>");
+      if (at < 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "example '" + ex + "' has no '=>' between input and output");
+      }
+      inputs.add(ex.substring(0, at));
+      outputs.add(ex.substring(at + 2));
+    }
+  }
+}

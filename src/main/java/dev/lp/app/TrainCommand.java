@@ -1,0 +1,182 @@
+package dev.lp.app;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.lp.data.SamplerConfig;
+import dev.lp.data.TaskSampler;
+import dev.lp.dsl.Task;
+import dev.lp.dsl.TaskJsonl;
+import dev.lp.nn.ModelConfig;
+import dev.lp.trainer.TaskSource;
+import dev.lp.trainer.TaskSources;
+import dev.lp.trainer.TrainLoop;
+import dev.lp.trainer.TrainSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lp train}: trains a Latent Programmer or a RobustFill-Transformer baseline on tasks
+ * sampled on the fly (or read from a JSONL file), writing checkpoints, metrics.csv and curves
+ * under {@code --out}. {@code --resume} continues from the newest checkpoint there with the
+ * task stream and the learning-rate schedule where they stopped.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Trains a model (lp or baseline) and writes checkpoints under --out.")
+public final class TrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--kind", required = true, description = "lp (Latent Programmer) or baseline (RobustFill-Transformer)")
+  String kind;
+
+  @Option(names = "--size", defaultValue = "paper",
+      description = "paper (d=128, 4 heads, ffn 512, 3+3 layers), small (d=64, ffn 256, 2+2) or tiny (d=32) (default: ${DEFAULT-VALUE})")
+  String size;
+
+  @Option(names = "--out", required = true, description = "run directory (checkpoints/, metrics.csv, loss.png)")
+  Path out;
+
+  @Option(names = "--steps", required = true, description = "total optimisation steps")
+  long steps;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "tasks per step (default: ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+  float lr;
+
+  @Option(names = "--warmup", defaultValue = "1000", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
+  long warmup;
+
+  @Option(names = "--pretrain-steps", description = "LP pretraining phase length (default: the size's, 10000 at paper size)")
+  Integer pretrainSteps;
+
+  @Option(names = "--latent-codes", description = "LP codebook size K (default: 40)")
+  Integer latentCodes;
+
+  @Option(names = "--io-pooling", description = "concat (attend to all examples) or maxpool (the paper's text variant)")
+  String ioPooling;
+
+  @Option(names = "--train-seed", defaultValue = "1", description = "seed of the task stream (default: ${DEFAULT-VALUE})")
+  long trainSeed;
+
+  @Option(names = "--init-seed", defaultValue = "42", description = "seed of the weights (default: ${DEFAULT-VALUE})")
+  long initSeed;
+
+  @Option(names = "--tasks", description = "train on this JSONL file (golden format) instead of sampling")
+  Path tasksFile;
+
+  @Option(names = "--max-expressions", defaultValue = "10", description = "curriculum: most expressions per sampled program (default: ${DEFAULT-VALUE})")
+  int maxExpressions;
+
+  @Option(names = "--max-input-length", defaultValue = "100", description = "curriculum: longest sampled input (default: ${DEFAULT-VALUE})")
+  int maxInputLength;
+
+  @Option(names = "--data-threads", defaultValue = "1", description = "background threads making batches (default: ${DEFAULT-VALUE})")
+  int dataThreads;
+
+  @Option(names = "--log-every", defaultValue = "20", description = "steps between metric rows (default: ${DEFAULT-VALUE})")
+  long logEvery;
+
+  @Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+  long checkpointEvery;
+
+  @Option(names = "--resume", description = "continue from the newest checkpoint under --out")
+  boolean resume;
+
+  @Override
+  public Integer call() {
+    ModelConfig config = modelConfig();
+    TaskSource source = taskSource();
+    TrainSettings settings;
+    try {
+      settings = new TrainSettings(out, steps, batchSize, lr, warmup, trainSeed, initSeed, dataThreads, 8,
+          logEvery, checkpointEvery, resume);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    JsonObject recipe = new JsonObject();
+    JsonArray argv = new JsonArray();
+    spec.commandLine().getParseResult().originalArgs().forEach(argv::add);
+    recipe.add("args", argv);
+    recipe.addProperty("command", "lp train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    recipe.addProperty("data", tasksFile != null ? "file:" + tasksFile
+        : String.format(Locale.ROOT, "sampler(maxExpressions=%d, maxInputLength=%d)", maxExpressions, maxInputLength));
+    try {
+      TrainLoop.Outcome o = new TrainLoop(settings, config, source, recipe, System.err).run();
+      System.out.printf(Locale.ROOT, "trained %s to step %d (%d tasks seen, %.1f tasks/s this run); checkpoint %s%n",
+          config.kind(), o.steps(), o.tasksSeen(), o.tasksPerSecond(), o.checkpoint() == null ? "-" : o.checkpoint().dir());
+      return 0;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("lp train: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private ModelConfig modelConfig() {
+    if (!kind.equals("lp") && !kind.equals("baseline")) {
+      throw usage("--kind must be lp or baseline, got '" + kind + "'");
+    }
+    ModelConfig base = switch (size) {
+      case "paper" -> ModelConfig.paperLp().withKind(kind);
+      case "small" -> new ModelConfig(kind, 64, 4, 256, 2, 2, 0.1f, 100, 128, 40, 2, 0.25f, 0.99f, 2_000, "concat");
+      case "tiny" -> ModelConfig.tiny(kind);
+      default -> throw usage("--size must be paper, small or tiny, got '" + size + "'");
+    };
+    try {
+      if (pretrainSteps != null) {
+        base = base.withPretrainSteps(pretrainSteps);
+      }
+      if (ioPooling != null) {
+        base = base.withIoPooling(ioPooling);
+      }
+      if (latentCodes != null) {
+        base = new ModelConfig(base.kind(), base.dModel(), base.heads(), base.ffn(), base.encoderLayers(),
+            base.decoderLayers(), base.dropout(), base.maxIoLength(), base.maxProgramLength(), latentCodes,
+            base.compressionLog2(), base.commitment(), base.emaDecay(), base.pretrainSteps(), base.ioPooling());
+      }
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    return base;
+  }
+
+  private TaskSource taskSource() {
+    if (tasksFile != null) {
+      if (!Files.isReadable(tasksFile)) {
+        throw usage("cannot read --tasks file " + tasksFile);
+      }
+      List<Task> tasks;
+      try {
+        tasks = TaskJsonl.read(tasksFile);
+      } catch (RuntimeException | java.io.IOException e) {
+        throw usage("cannot use --tasks " + tasksFile + ": " + e.getMessage());
+      }
+      if (tasks.isEmpty() || tasks.stream().anyMatch(t -> t.program() == null)) {
+        throw usage("--tasks " + tasksFile + " must hold at least one task, each with its program");
+      }
+      return TaskSources.epochs(tasks, trainSeed);
+    }
+    SamplerConfig sampler;
+    try {
+      sampler = SamplerConfig.paper().withMaxExpressions(maxExpressions).withMaxInputLength(maxInputLength);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    return TaskSources.sampled(new TaskSampler(sampler), trainSeed);
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.lp.app.kafka;
+
+import dev.lp.actors.ModelSource;
+import dev.lp.app.ModelLoader;
+import dev.lp.dsl.TaskJsonl;
+import dev.lp.search.fake.ScriptedModel;
+import dev.lp.trainer.checkpoint.CheckpointException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Turns the {@code --model} option into a {@link ModelSource}: the single place where serving picks
+ * its model.
+ *
+ * <p>Accepted values: {@code scripted} (a stand-in that "finds" the demo tasks' programs, see
+ * {@link DemoTasks}), {@code scripted:FILE} (also the tasks of a tasks JSONL file, each with its
+ * own program) and {@code checkpoint:DIR} (a trained model; see {@link #fromCheckpoint}).
+ */
+public final class Models {
+  private Models() {}
+
+  /** The model source named by {@code spec}; IllegalArgumentException names what is wrong. */
+  public static ModelSource open(String spec) {
+    if (spec == null || spec.isBlank()) {
+      throw new IllegalArgumentException("--model is empty; use scripted, scripted:FILE or checkpoint:DIR");
+    }
+    if (spec.equals("scripted")) {
+      return ModelSource.fixed(scripted(List.of(), Duration.ZERO));
+    }
+    if (spec.startsWith("scripted:")) {
+      return ModelSource.fixed(scripted(List.of(Path.of(spec.substring("scripted:".length()))), Duration.ZERO));
+    }
+    if (spec.startsWith("checkpoint:")) {
+      return fromCheckpoint(Path.of(spec.substring("checkpoint:".length())));
+    }
+    throw new IllegalArgumentException(
+        "--model '" + spec + "' is not known; use scripted, scripted:FILE or checkpoint:DIR");
+  }
+
+  /**
+   * A trained model from a checkpoint directory (or a run directory: its newest checkpoint),
+   * verified (manifest, size, sha256) and loaded into DJL.
+   */
+  public static ModelSource fromCheckpoint(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
+    }
+    try {
+      return ModelSource.fixed(ModelLoader.load(dir));
+    } catch (CheckpointException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The scripted stand-in model: the demo tasks plus the tasks of {@code files}, each task's
+   * programs in order; {@code stepDelay} simulates model cost per forward call.
+   */
+  public static ScriptedModel scripted(List<Path> files, Duration stepDelay) {
+    var builder = ScriptedModel.builder().version("scripted-demo").stepDelay(stepDelay).maxProgramLength(64);
+    var seen = new HashSet<String>();
+    int code = 0;
+    for (var t : DemoTasks.all()) {
+      var entries = new ArrayList<ScriptedModel.Entry>();
+      int[] latent = {3 + (code++ % 16)};
+      for (var p : t.parsedPrograms()) {
+        entries.add(ScriptedModel.Entry.ranked(latent, p));
+      }
+      builder.task(t.inputs(), t.outputs(), entries);
+      seen.add(ScriptedModel.key(t.inputs(), t.outputs()));
+    }
+    for (var f : files) {
+      List<dev.lp.dsl.Task> tasks;
+      try {
+        tasks = TaskJsonl.read(f);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read scripted tasks from " + f, e);
+      }
+      for (var t : tasks) {
+        if (t.program() != null && seen.add(ScriptedModel.key(t.inputs(), t.outputs()))) {
+          int[] latent = {3 + (code++ % 16)};
+          builder.task(t.inputs(), t.outputs(), List.of(ScriptedModel.Entry.ranked(latent, t.program())));
+        }
+      }
+    }
+    return builder.build();
+  }
+}

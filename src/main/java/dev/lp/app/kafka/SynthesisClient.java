@@ -1,0 +1,161 @@
+package dev.lp.app.kafka;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.lp.protocol.SynthesisEvent;
+import dev.lp.protocol.SynthesisRequest;
+import dev.lp.protocol.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A client of the synthesis service over Kafka: sends requests to lp.requests and reads their
+ * events from lp.results (all partitions, no consumer group, from the end as of connecting).
+ *
+ * <p>Contract: not thread-safe (one caller). Events published after {@link #connect} returned are
+ * seen; each request's events arrive in sequence order because they share a key.
+ */
+public final class SynthesisClient implements AutoCloseable {
+
+  /** No broker answered at the bootstrap address. */
+  public static final class NoBrokerException extends Exception {
+    NoBrokerException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** An event and when this client received it. */
+  public record Received(SynthesisEvent event, long receivedAtMs) {}
+
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+
+  private SynthesisClient(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer) {
+    this.producer = producer;
+    this.consumer = consumer;
+  }
+
+  /** Connects, failing with {@link NoBrokerException} when no broker answers within {@code timeout}. */
+  public static SynthesisClient connect(String bootstrap, Duration timeout) throws NoBrokerException {
+    if (bootstrap == null || bootstrap.isBlank()) {
+      throw new IllegalArgumentException("bootstrap servers must not be blank");
+    }
+    int ms = (int) Math.max(1, timeout.toMillis());
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms))) {
+      admin.describeCluster().clusterId().get(ms, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NoBrokerException("interrupted while connecting to " + bootstrap, e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      throw new NoBrokerException("no Kafka broker answered at " + bootstrap + " within " + ms + " ms", e);
+    }
+    var producer = new KafkaProducer<byte[], byte[]>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.CLIENT_ID_CONFIG, "lp-client",
+        ProducerConfig.LINGER_MS_CONFIG, 0,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.CLIENT_ID_CONFIG, "lp-client-results",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    try {
+      var partitions = consumer.partitionsFor(Topics.RESULTS, timeout).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition()))
+          .toList();
+      if (partitions.isEmpty()) {
+        throw new IllegalStateException("topic " + Topics.RESULTS + " does not exist on " + bootstrap);
+      }
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(tp -> consumer.position(tp, timeout)); // fixes the start before any send
+    } catch (RuntimeException e) {
+      consumer.close();
+      producer.close();
+      throw e;
+    }
+    return new SynthesisClient(producer, consumer);
+  }
+
+  /** Sends a request (keyed by its id) and waits for the broker's acknowledgement. */
+  public RecordMetadata send(SynthesisRequest request) {
+    return sendRaw(Topics.key(request.getRequestId()), request.toByteArray());
+  }
+
+  /** Sends arbitrary bytes to lp.requests (tests of the bad-input path); returns where they landed. */
+  public RecordMetadata sendRaw(byte[] key, byte[] value) {
+    try {
+      return producer.send(new ProducerRecord<>(Topics.REQUESTS, key, value)).get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("sending to " + Topics.REQUESTS + " failed: " + e, e);
+    }
+  }
+
+  /**
+   * Reads events until every id in {@code requestIds} has its Finished event, or the timeout.
+   *
+   * @param onEvent called for each event of those ids, as it arrives
+   * @return each id's events in arrival order (an id without Finished ran out of time)
+   */
+  public Map<String, List<Received>> await(
+      Set<String> requestIds, Duration timeout, Consumer<Received> onEvent) {
+    var out = new HashMap<String, List<Received>>();
+    requestIds.forEach(id -> out.put(id, new ArrayList<>()));
+    var open = new HashSet<>(requestIds);
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!open.isEmpty() && System.nanoTime() < end) {
+      for (var r : consumer.poll(Duration.ofMillis(50))) {
+        SynthesisEvent e;
+        try {
+          e = SynthesisEvent.parseFrom(r.value());
+        } catch (InvalidProtocolBufferException ex) {
+          continue; // not ours to judge: another producer's garbage on the results topic
+        }
+        var list = out.get(e.getRequestId());
+        if (list == null) {
+          continue;
+        }
+        var rec = new Received(e, System.currentTimeMillis());
+        list.add(rec);
+        onEvent.accept(rec);
+        if (e.hasFinished()) {
+          open.remove(e.getRequestId());
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+    producer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,147 @@
+package dev.lp.trainer;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Training metrics as a CSV file (one row per logged step, columns fixed by the first row) and
+ * PNG learning curves drawn from the same rows. Appends, so a resumed run continues the file.
+ */
+public final class MetricsLog implements AutoCloseable {
+
+  private final Path csv;
+  private final List<String> columns;
+  private final BufferedWriter out;
+  private final Map<String, XYSeries> series = new LinkedHashMap<>();
+
+  /**
+   * Opens (or continues) {@code csv} with the given metric columns after "step" and
+   * "tasks_seen". Existing rows are read back so the curves cover the whole run.
+   */
+  public MetricsLog(Path csv, List<String> columns) {
+    this.csv = csv;
+    this.columns = List.copyOf(columns);
+    for (String c : columns) {
+      series.put(c, new XYSeries(c, true, true));
+    }
+    try {
+      Files.createDirectories(csv.toAbsolutePath().getParent());
+      boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
+      if (!fresh) {
+        readBack();
+      }
+      out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      if (fresh) {
+        out.write("step,tasks_seen," + String.join(",", columns));
+        out.newLine();
+        out.flush();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open metrics file " + csv, e);
+    }
+  }
+
+  private void readBack() throws IOException {
+    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    if (lines.isEmpty()) {
+      return;
+    }
+    String expected = "step,tasks_seen," + String.join(",", columns);
+    if (!lines.get(0).equals(expected)) {
+      throw new IllegalStateException(csv + " has columns '" + lines.get(0) + "', this run logs '" + expected
+          + "': use a fresh output directory");
+    }
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      if (f.length != columns.size() + 2) {
+        continue; // a row cut short by a crash; the CSV stays readable
+      }
+      for (int i = 0; i < columns.size(); i++) {
+        series.get(columns.get(i)).add(Double.parseDouble(f[0]), Double.parseDouble(f[i + 2]));
+      }
+    }
+  }
+
+  /** Appends one row; missing metrics are written as NaN. */
+  public void log(long step, long tasksSeen, Map<String, ? extends Number> values) {
+    StringBuilder row = new StringBuilder().append(step).append(',').append(tasksSeen);
+    for (String c : columns) {
+      Number v = values.get(c);
+      double d = v == null ? Double.NaN : v.doubleValue();
+      row.append(',').append(String.format(Locale.ROOT, "%.6g", d));
+      if (!Double.isNaN(d)) {
+        series.get(c).add(step, d);
+      }
+    }
+    try {
+      out.write(row.toString());
+      out.newLine();
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to " + csv, e);
+    }
+  }
+
+  /** Draws one PNG per group of columns (e.g. all losses on one chart), x = step. */
+  public void plot(Path png, String title, List<String> which) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (String c : which) {
+      XYSeries s = series.get(c);
+      if (s == null) {
+        throw new IllegalArgumentException("no metric column " + c + " (have " + columns + ")");
+      }
+      data.addSeries(s);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "step", String.join(", ", which), data,
+        PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    for (int i = 0; i < which.size(); i++) {
+      r.setSeriesStroke(i, new BasicStroke(1.5f));
+    }
+    plot.setRenderer(r);
+    try {
+      Files.createDirectories(png.toAbsolutePath().getParent());
+      ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 500);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + png, e);
+    }
+  }
+
+  /** Metric columns in file order. */
+  public List<String> columns() {
+    return new ArrayList<>(columns);
+  }
+
+  @Override
+  public void close() {
+    try {
+      out.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close " + csv, e);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.lp.trainer;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.lp.nn.Batch;
+import dev.lp.nn.ModelConfig;
+import dev.lp.nn.Network;
+import dev.lp.nn.StepResult;
+import dev.lp.trainer.checkpoint.CheckpointStore;
+import dev.lp.trainer.checkpoint.Manifest;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The training loop: batches from a {@link BatchStream}, one {@link Network#trainStep} per batch
+ * with the {@link LrSchedule}, metrics to CSV and PNG curves, and atomic checkpoints that a
+ * later run resumes from with the task stream and the schedule where they were.
+ */
+public final class TrainLoop {
+
+  /** What a finished run produced. */
+  public record Outcome(CheckpointStore.Checkpoint checkpoint, long steps, long tasksSeen, double tasksPerSecond,
+      Map<String, Double> lastMetrics) {}
+
+  private final TrainSettings settings;
+  private final ModelConfig config;
+  private final TaskSource source;
+  private final JsonObject recipe;
+  private final PrintStream progress;
+
+  /**
+   * @param config the network to build (ignored on resume: the checkpoint's config wins, and a
+   *     different one is refused)
+   * @param recipe how this run was started (command line, sampler settings), kept in manifests
+   * @param progress where progress lines go (stderr in the CLI)
+   */
+  public TrainLoop(TrainSettings settings, ModelConfig config, TaskSource source, JsonObject recipe,
+      PrintStream progress) {
+    this.settings = settings;
+    this.config = config;
+    this.source = source;
+    this.recipe = recipe;
+    this.progress = progress;
+  }
+
+  public Outcome run() {
+    CheckpointStore store = new CheckpointStore(settings.outDir().resolve("checkpoints"));
+    Optional<CheckpointStore.Checkpoint> from = settings.resume() ? store.latest() : Optional.empty();
+    if (settings.resume() && from.isEmpty()) {
+      progress.println("resume: no checkpoint under " + store.root() + ", starting from step 0");
+    }
+    long step = from.map(c -> c.manifest().step()).orElse(0L);
+    long tasksSeen = from.map(c -> c.manifest().tasksSeen()).orElse(0L);
+    ModelConfig cfg = from.map(c -> ModelConfig.fromJson(c.manifest().config().toString())).orElse(config);
+    if (from.isPresent() && !cfg.equals(config)) {
+      throw new IllegalArgumentException("the checkpoint in " + store.root() + " was trained with a different model"
+          + " configuration; resume with the same --kind/--size or use a new --out directory");
+    }
+    LrSchedule schedule = new LrSchedule(settings.learningRate(), settings.warmupSteps());
+    long poolTasks = (long) settings.batchSize() * settings.poolBatches();
+    long poolStart = tasksSeen / poolTasks * poolTasks;
+
+    try (Network net = from.map(c -> Network.load(c.weights(), cfg)).orElseGet(() -> Network.create(cfg, settings.initSeed()));
+        BatchStream<Batch> batches = new BatchStream<>(source, Batch::of, settings.batchSize(), settings.poolBatches(),
+            settings.trainSeed(), poolStart, settings.dataThreads())) {
+      for (long skip = (tasksSeen - poolStart) / settings.batchSize(); skip > 0; skip--) {
+        batches.next(); // the interrupted run consumed these; replaying keeps the stream identical
+      }
+      if (from.isPresent()) {
+        progress.printf("resumed %s at step %d (%d tasks seen)%n", from.get().dir(), step, tasksSeen);
+      }
+      Map<String, Double> window = new LinkedHashMap<>();
+      int windowSteps = 0;
+      long windowTasks = 0;
+      long windowStart = System.nanoTime();
+      long runStart = windowStart;
+      long runTasks = 0;
+      CheckpointStore.Checkpoint last = from.orElse(null);
+      Map<String, Double> lastMetrics = Map.of();
+      MetricsLog metrics = null;
+      while (step < settings.steps()) {
+        BatchStream.Item<Batch> item = batches.next();
+        step++;
+        StepResult r = net.trainStep(item.batch(), step, schedule.at(step));
+        if (!Float.isFinite(r.loss())) {
+          throw new IllegalStateException("loss became " + r.loss() + " at step " + step
+              + "; lower --lr or check the data (the last checkpoint is intact)");
+        }
+        tasksSeen += item.tasks();
+        runTasks += item.tasks();
+        windowTasks += item.tasks();
+        windowSteps++;
+        accumulate(window, r);
+        if (metrics == null) {
+          // Columns come from the network's own loss parts, so the log follows the model kind.
+          metrics = new MetricsLog(settings.outDir().resolve("metrics.csv"), metricColumns(r));
+        }
+        if (step % settings.logEvery() == 0 || step == settings.steps()) {
+          double secs = (System.nanoTime() - windowStart) / 1e9;
+          Map<String, Double> row = new LinkedHashMap<>();
+          for (var e : window.entrySet()) {
+            row.put(e.getKey(), e.getValue() / windowSteps);
+          }
+          row.put("lr", (double) schedule.at(step));
+          row.put("tasks_per_s", windowTasks / secs);
+          metrics.log(step, tasksSeen, row);
+          lastMetrics = row;
+          progress.print(progressLine(step, row, runStart, runTasks));
+          window.clear();
+          windowSteps = 0;
+          windowTasks = 0;
+          windowStart = System.nanoTime();
+        }
+        if (step % settings.checkpointEvery() == 0 || step == settings.steps()) {
+          last = checkpoint(store, net, cfg, step, tasksSeen, lastMetrics);
+          metrics.plot(settings.outDir().resolve("loss.png"), cfg.kind() + " training loss", lossColumns(metrics.columns()));
+          metrics.plot(settings.outDir().resolve("accuracy.png"), cfg.kind() + " token accuracy", List.of("token_acc"));
+        }
+      }
+      progress.println();
+      if (metrics != null) {
+        metrics.close();
+      }
+      double rate = runTasks / Math.max(1e-9, (System.nanoTime() - runStart) / 1e9);
+      return new Outcome(last, step, tasksSeen, rate, lastMetrics);
+    }
+  }
+
+  private CheckpointStore.Checkpoint checkpoint(CheckpointStore store, Network net, ModelConfig cfg, long step,
+      long tasksSeen, Map<String, Double> metrics) {
+    Manifest draft = new Manifest(Manifest.FORMAT, cfg.kind(), JsonParser.parseString(cfg.toJson()).getAsJsonObject(),
+        step, tasksSeen, settings.trainSeed(), settings.initSeed(), recipe, metrics, null, 0, null, null, null);
+    return store.write(draft, net::save, null);
+  }
+
+  private static void accumulate(Map<String, Double> window, StepResult r) {
+    window.merge("loss", (double) r.loss(), Double::sum);
+    window.merge("token_acc", (double) r.tokenAccuracy(), Double::sum);
+    for (var e : r.parts().entrySet()) {
+      window.merge(e.getKey(), (double) e.getValue(), Double::sum);
+    }
+  }
+
+  private static List<String> metricColumns(StepResult first) {
+    List<String> c = new ArrayList<>(List.of("loss", "token_acc", "lr", "tasks_per_s"));
+    first.parts().keySet().stream().sorted().forEach(c::add);
+    return c;
+  }
+
+  private static List<String> lossColumns(List<String> columns) {
+    return columns.stream().filter(c -> !c.equals("token_acc") && !c.equals("lr") && !c.equals("tasks_per_s")).toList();
+  }
+
+  private String progressLine(long step, Map<String, Double> row, long runStart, long runTasks) {
+    double elapsed = (System.nanoTime() - runStart) / 1e9;
+    double stepsPerSec = (step - 0.0) > 0 ? runTasks / (double) settings.batchSize() / elapsed : 0;
+    long etaSec = stepsPerSec > 0 ? (long) ((settings.steps() - step) / stepsPerSec) : 0;
+    int width = 24;
+    int filled = (int) (width * step / settings.steps());
+    return String.format(Locale.ROOT, "\r[%s%s] step %d/%d  loss %.4f  tok-acc %.3f  lr %.2e  %.1f tasks/s  eta %dm%02ds ",
+        "#".repeat(filled), ".".repeat(width - filled), step, settings.steps(), row.get("loss"), row.get("token_acc"),
+        row.get("lr"), row.get("tasks_per_s"), etaSec / 60, etaSec % 60);
+  }
+}

@@ -94,9 +94,11 @@ final class NnSynthesisModel implements SynthesisModel {
       if (s == null) {
         throw new IllegalArgumentException(what + " " + i + " is null");
       }
-      if (s.length() > cfg.maxIoLength()) {
+      // Training strings are at most maxIoLength long, but the sinusoidal positions reach further, so
+      // slightly longer strings (the golden ExeDec sets have outputs of up to 104) are still encoded.
+      if (s.length() > net.maxPositions()) {
         throw new IllegalArgumentException(what + " " + i + " has " + s.length() + " characters, more than "
-            + cfg.maxIoLength());
+            + net.maxPositions() + " (the longest string this model can encode)");
       }
       try {
         ids[i] = Alphabet.encodeIo(s);

@@ -107,8 +107,10 @@ public final class BeamSearch {
      */
     public static Settings forLatents(ModelInfo info, int width, double alpha) {
       int[] banned = info.latentEos() == 0 ? new int[] {info.latentBos()} : new int[] {0, info.latentBos()};
+      // maxLatentLength counts the EOS; a code cut off at the limit has no EOS, so the beam stops one
+      // token earlier and every code it returns fits the decoder (at most maxLatentLength - 1 codes).
       return new Settings(width, info.latentVocab(), info.latentBos(), info.latentEos(),
-          Math.max(1, info.maxLatentLength()), alpha, banned);
+          Math.max(1, info.maxLatentLength() - 1), alpha, banned);
     }
 
     /**

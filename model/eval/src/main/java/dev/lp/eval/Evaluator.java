@@ -1,0 +1,174 @@
+package dev.lp.eval;
+
+import dev.lp.dsl.ProgramText;
+import dev.lp.dsl.Task;
+import dev.lp.dsl.Tokens;
+import dev.lp.search.Candidate;
+import dev.lp.search.Consistency;
+import dev.lp.search.SynthesisModel;
+import dev.lp.search.TwoLevelSearch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs the paper's evaluation of one model: for each task and each budget, a full {@link
+ * TwoLevelSearch} and the accuracy test of shared/docs/DSL.md (solved when some returned program
+ * reproduces every given output). The search is never stopped at the first consistent program, so
+ * the returned beams are exactly the top-B that accuracy and diversity are defined over.
+ *
+ * <p>One thread, like the model it drives. A model that throws on a task marks that task failed
+ * (unsolved, with the message) instead of ending the evaluation, and the reports count failures.
+ */
+public final class Evaluator {
+
+  /** Largest n of the distinct n-gram ratios (Figure 5a uses 1..4). */
+  public static final int MAX_NGRAM = 4;
+
+  /** Beam size of the latent-beam sweep (Figure 5a). */
+  public static final int SWEEP_BEAM_SIZE = 10;
+
+  /** Latent beams of the sweep (Figure 5a). */
+  public static final List<Integer> SWEEP_LATENT_BEAMS = List.of(1, 2, 3, 5, 10);
+
+  /** Told after each task; {@code runningAccuracy[i]} is the accuracy so far at setting i. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    void onTask(String phase, int done, int total, double[] runningAccuracy);
+
+    ProgressListener NONE = (phase, done, total, acc) -> { };
+  }
+
+  private final SynthesisModel model;
+  private final TwoLevelSearch search;
+
+  public Evaluator(SynthesisModel model) {
+    if (model == null) {
+      throw new IllegalArgumentException("model is null");
+    }
+    this.model = model;
+    this.search = new TwoLevelSearch(model);
+  }
+
+  public boolean hasLatents() {
+    return model.info().hasLatents();
+  }
+
+  /**
+   * The budgets for these beam sizes: L = {@code latentBeams} when given and the model has latent
+   * codes, else the default ({@link Setting#defaultLatentBeams}); a baseline always gets L = 1.
+   *
+   * @throws IllegalArgumentException for no beam sizes, a repeated one, B &lt; 1 or L outside 1..B
+   */
+  public List<Setting> settings(List<Integer> beamSizes, Integer latentBeams) {
+    if (beamSizes == null || beamSizes.isEmpty()) {
+      throw new IllegalArgumentException("no beam sizes given");
+    }
+    if (beamSizes.stream().distinct().count() != beamSizes.size()) {
+      throw new IllegalArgumentException("beam sizes repeat: " + beamSizes);
+    }
+    List<Setting> out = new ArrayList<>();
+    for (Integer b : beamSizes) {
+      if (b == null) {
+        throw new IllegalArgumentException("a beam size is null");
+      }
+      TwoLevelSearch.checkBudget(b, latentBeams == null ? 1 : latentBeams);
+      boolean lp = hasLatents();
+      out.add(new Setting(b, lp && latentBeams != null ? latentBeams : Setting.defaultLatentBeams(b, lp)));
+    }
+    return out;
+  }
+
+  /** The sweep's budgets: B = 10 with each L of {@link #SWEEP_LATENT_BEAMS}. */
+  public static List<Setting> sweepSettings() {
+    return SWEEP_LATENT_BEAMS.stream().map(l -> new Setting(SWEEP_BEAM_SIZE, l)).toList();
+  }
+
+  /**
+   * Evaluates a dataset at each setting, then (when {@code sweep} and the model has latent codes)
+   * the latent-beam sweep.
+   */
+  public DatasetResult evaluate(Dataset dataset, List<Setting> settings, boolean sweep, ProgressListener progress) {
+    if (dataset == null) {
+      throw new IllegalArgumentException("dataset is null");
+    }
+    List<TaskFacts> facts = new ArrayList<>();
+    for (int i = 0; i < dataset.tasks().size(); i++) {
+      facts.add(TaskFacts.of(i, dataset.tasks().get(i)));
+    }
+    List<SettingResult> results = run(dataset.tasks(), settings, "eval", progress);
+    List<SettingResult> sweepResults = sweep && hasLatents()
+        ? run(dataset.tasks(), sweepSettings(), "sweep", progress) : List.of();
+    return new DatasetResult(dataset.name(), dataset.paperComparable(), facts, results, sweepResults);
+  }
+
+  /** Runs every task at every setting (task-major, so progress shows all settings at once). */
+  public List<SettingResult> run(List<Task> tasks, List<Setting> settings, String phase, ProgressListener progress) {
+    if (tasks == null || tasks.isEmpty()) {
+      throw new IllegalArgumentException("no tasks to evaluate");
+    }
+    if (settings == null || settings.isEmpty()) {
+      throw new IllegalArgumentException("no settings to evaluate");
+    }
+    ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+    List<List<TaskOutcome>> outcomes = new ArrayList<>();
+    settings.forEach(s -> outcomes.add(new ArrayList<>(tasks.size())));
+    int[] solved = new int[settings.size()];
+    for (int t = 0; t < tasks.size(); t++) {
+      Task task = tasks.get(t);
+      if (task == null) {
+        throw new IllegalArgumentException("task " + t + " is null");
+      }
+      double[] running = new double[settings.size()];
+      for (int s = 0; s < settings.size(); s++) {
+        TaskOutcome o = runOne(task, settings.get(s));
+        outcomes.get(s).add(o);
+        if (o.solved()) {
+          solved[s]++;
+        }
+        running[s] = solved[s] / (double) (t + 1);
+      }
+      listener.onTask(phase, t + 1, tasks.size(), running);
+    }
+    List<SettingResult> out = new ArrayList<>();
+    for (int s = 0; s < settings.size(); s++) {
+      out.add(new SettingResult(settings.get(s), outcomes.get(s)));
+    }
+    return out;
+  }
+
+  /** One full search on one task and its accuracy test. */
+  public TaskOutcome runOne(Task task, Setting setting) {
+    if (task == null || setting == null) {
+      throw new IllegalArgumentException("runOne needs a task and a setting");
+    }
+    long start = System.nanoTime();
+    List<Candidate> candidates;
+    try {
+      candidates = search.search(task.inputs(), task.outputs(), setting.beamSize(), setting.latentBeams());
+    } catch (RuntimeException e) {
+      String m = e.getMessage();
+      return TaskOutcome.failed(e.getClass().getSimpleName() + (m == null ? "" : ": " + m), System.nanoTime() - start);
+    }
+    int rank = -1;
+    for (int i = 0; i < candidates.size() && rank < 0; i++) {
+      if (Consistency.consistent(candidates.get(i), task.inputs(), task.outputs())) {
+        rank = i;
+      }
+    }
+    long nanos = System.nanoTime() - start;
+    List<int[]> bodies = new ArrayList<>(candidates.size());
+    for (Candidate c : candidates) {
+      bodies.add(withoutEos(c.tokens()));
+    }
+    String program = rank < 0 ? null : ProgramText.print(candidates.get(rank).programOrNull());
+    return new TaskOutcome(rank >= 0, rank, program, candidates.size(), NGrams.distinctRatios(bodies, MAX_NGRAM),
+        nanos, null);
+  }
+
+  // EOS ends every complete program, so counting it would only add one shared unigram per beam.
+  private static int[] withoutEos(int[] tokens) {
+    return tokens.length > 0 && tokens[tokens.length - 1] == Tokens.EOS
+        ? Arrays.copyOf(tokens, tokens.length - 1) : tokens;
+  }
+}

@@ -1,0 +1,309 @@
+package dev.lp.app;
+
+import dev.lp.app.report.ResultsDoc;
+import dev.lp.data.SamplerConfig;
+import dev.lp.data.TaskSampler;
+import dev.lp.dsl.DslException;
+import dev.lp.dsl.Task;
+import dev.lp.dsl.TaskJsonl;
+import dev.lp.eval.Dataset;
+import dev.lp.eval.DatasetResult;
+import dev.lp.eval.EvalPlots;
+import dev.lp.eval.EvalReport;
+import dev.lp.eval.Evaluator;
+import dev.lp.eval.ModelResult;
+import dev.lp.eval.SettingResult;
+import dev.lp.search.SynthesisModel;
+import dev.lp.search.TwoLevelSearch;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lp eval}: the paper's evaluation (section 5.1-5.2) of one or more checkpoints on task
+ * files, freshly sampled tasks and/or the six golden ExeDec splits. Prints Table 1 (accuracy at
+ * each B), accuracy by ground-truth length (Figure 3b) and, with {@code --sweep}, the latent-beam
+ * sweep (Figure 5a, on the first dataset only, for latent models); writes a JSON report and one
+ * marked section of the results file with its plots. Bad arguments exit with code 2 and a message.
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = "Evaluates checkpoints: accuracy at beam sizes B, by program length, latent-beam sweep.")
+public final class EvalCommand implements Callable<Integer> {
+
+  /** The six ExeDec RobustFill test splits shipped as golden files. */
+  static final List<String> GOLDEN_SPLITS = List.of("NONE", "LENGTH_GENERALIZATION", "COMPOSE_DIFFERENT_CONCEPTS",
+      "SWITCH_CONCEPT_ORDER", "COMPOSE_NEW_OP", "ADD_OP_FUNCTIONALITY");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+      description = "checkpoint directory (or run directory: its newest checkpoint); repeat to compare models")
+  List<Path> checkpoints;
+
+  @Option(names = "--tasks", paramLabel = "FILE", description = "tasks in the golden JSONL format (program optional)")
+  Path tasksFile;
+
+  @Option(names = "--sample", paramLabel = "N", description = "evaluate on N freshly sampled tasks")
+  Integer sample;
+
+  @Option(names = "--seed", defaultValue = "1", description = "sampler seed for --sample (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--max-expressions", defaultValue = "10",
+      description = "most expressions per sampled program (default: ${DEFAULT-VALUE})")
+  int maxExpressions;
+
+  @Option(names = "--golden", description = "also evaluate on the six golden ExeDec splits")
+  boolean golden;
+
+  @Option(names = "--golden-dir", defaultValue = "model/dsl/src/test/resources/golden",
+      description = "where the golden splits are (default: ${DEFAULT-VALUE})")
+  Path goldenDir;
+
+  @Option(names = "--beams", split = ",", defaultValue = "1,10,100", paramLabel = "B[,B...]",
+      description = "beam sizes (default: ${DEFAULT-VALUE})")
+  List<Integer> beams;
+
+  @Option(names = "--latent-beams", paramLabel = "L",
+      description = "latent beams for every B (default: floor(sqrt(B)); the baseline always uses 1)")
+  Integer latentBeams;
+
+  @Option(names = "--sweep", description = "also sweep L over 1,2,3,5,10 at B=10 (first dataset, latent models)")
+  boolean sweep;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "write the machine-readable report here")
+  Path json;
+
+  @Option(names = "--results", defaultValue = "docs/RESULTS.md",
+      description = "results file; plots go to plots/ beside it (default: ${DEFAULT-VALUE})")
+  Path results;
+
+  @Option(names = "--section", defaultValue = "eval", description = "results section name (default: ${DEFAULT-VALUE})")
+  String section;
+
+  @Option(names = "--limit", paramLabel = "N", description = "evaluate only the first N tasks of each dataset")
+  Integer limit;
+
+  private final Function<Path, SynthesisModel> loader;
+
+  public EvalCommand() {
+    this(ModelLoader::load);
+  }
+
+  /** For tests: loads "checkpoints" through {@code loader} (e.g. into scripted models). */
+  EvalCommand(Function<Path, SynthesisModel> loader) {
+    this.loader = loader;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    checkArguments();
+    List<Dataset> datasets = datasets();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+
+    List<ModelResult> models = new ArrayList<>();
+    for (Path checkpoint : checkpoints) {
+      models.add(evaluate(checkpoint, datasets, err));
+    }
+    EvalReport report = new EvalReport(commandLine(), machine(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        models);
+    out.println(report.tables());
+
+    if (json != null) {
+      Path target = json.toAbsolutePath().normalize();
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, report.toJson(), StandardCharsets.UTF_8);
+      out.println("wrote " + target);
+    }
+    Path resultsFile = results.toAbsolutePath().normalize();
+    Path plotDir = resultsFile.getParent().resolve("plots");
+    List<String> plots = EvalPlots.write(report, plotDir, section);
+    String rel = resultsFile.getParent().relativize(plotDir).toString().replace('\\', '/');
+    new ResultsDoc(resultsFile).putSection(section,
+        report.toMarkdown(plots.stream().map(p -> rel + "/" + p).toList()));
+    out.println("wrote section " + section + " of " + resultsFile + " and " + plots.size() + " plots in " + plotDir);
+    out.flush();
+    return 0;
+  }
+
+  private void checkArguments() {
+    if (tasksFile == null && sample == null && !golden) {
+      throw usage("no tasks: give --tasks FILE, --sample N and/or --golden");
+    }
+    if (sample != null && sample < 1) {
+      throw usage("--sample must be >= 1, got " + sample);
+    }
+    if (limit != null && limit < 1) {
+      throw usage("--limit must be >= 1, got " + limit);
+    }
+    if (beams == null || beams.isEmpty()) {
+      throw usage("--beams needs at least one beam size");
+    }
+    if (beams.stream().distinct().count() != beams.size()) {
+      throw usage("--beams repeats a beam size: " + beams);
+    }
+    for (int b : beams) {
+      try {
+        TwoLevelSearch.checkBudget(b, latentBeams == null ? 1 : latentBeams);
+      } catch (IllegalArgumentException e) {
+        throw usage("--beams/--latent-beams: " + e.getMessage());
+      }
+    }
+    if (!section.matches("[a-z0-9][a-z0-9.-]*")) {
+      throw usage("--section must be lower-case words with dashes, got '" + section + "'");
+    }
+  }
+
+  private List<Dataset> datasets() {
+    List<Dataset> out = new ArrayList<>();
+    if (tasksFile != null) {
+      out.add(new Dataset(tasksFile.toString(), read("--tasks", tasksFile), true));
+    }
+    if (sample != null) {
+      SamplerConfig config;
+      try {
+        config = SamplerConfig.paper().withMaxExpressions(maxExpressions);
+      } catch (IllegalArgumentException e) {
+        throw usage("--max-expressions: " + e.getMessage());
+      }
+      List<Task> tasks = new TaskSampler(config).stream(seed, 0, sample).toList();
+      // The paper's numbers are a fair reference only for its own distribution.
+      out.add(new Dataset("sample(seed=" + seed + ", n=" + sample + ", max-expressions=" + maxExpressions + ")",
+          tasks, maxExpressions == SamplerConfig.paper().maxExpressions()));
+    }
+    if (golden) {
+      for (String split : GOLDEN_SPLITS) {
+        out.add(new Dataset("golden/" + split, read("--golden-dir", goldenDir.resolve(split + ".jsonl")), false));
+      }
+    }
+    return limit == null ? out : out.stream().map(d -> d.limit(limit)).toList();
+  }
+
+  private List<Task> read(String option, Path file) {
+    List<Task> tasks;
+    try {
+      tasks = TaskJsonl.read(file);
+    } catch (IOException e) {
+      throw usage(option + ": cannot read " + file + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    } catch (DslException e) {
+      throw usage(option + ": bad task line: " + e.getMessage());
+    }
+    if (tasks.isEmpty()) {
+      throw usage(option + ": " + file + " holds no tasks");
+    }
+    return tasks;
+  }
+
+  private ModelResult evaluate(Path checkpoint, List<Dataset> datasets, PrintWriter err) {
+    SynthesisModel model;
+    try {
+      model = loader.apply(checkpoint);
+    } catch (RuntimeException e) {
+      throw usage("--checkpoint " + checkpoint + ": cannot load: " + e.getMessage());
+    }
+    try (model) {
+      Evaluator evaluator = new Evaluator(model);
+      var settings = evaluator.settings(beams, latentBeams);
+      String name = checkpoint.toString();
+      List<DatasetResult> results = new ArrayList<>();
+      for (int i = 0; i < datasets.size(); i++) {
+        Dataset d = datasets.get(i);
+        Progress progress = new Progress(err, name + " on " + d.name());
+        DatasetResult r = evaluator.evaluate(d, settings, sweep && i == 0, progress);
+        progress.finish();
+        err.println(name + " on " + d.name() + ": " + r.results().stream().map(EvalCommand::summary)
+            .collect(Collectors.joining(", ")));
+        err.flush();
+        results.add(r);
+      }
+      return new ModelResult(name, model.info().kind(), model.info().version(), results);
+    }
+  }
+
+  private static String summary(SettingResult r) {
+    return String.format(Locale.ROOT, "B=%d L=%d %.1f%%%s", r.setting().beamSize(), r.setting().latentBeams(),
+        100 * r.accuracy(), r.errors() == 0 ? "" : " (" + r.errors() + " model errors)");
+  }
+
+  /** A progress bar per phase (evaluation, sweep) of one model on one dataset. */
+  private static final class Progress implements Evaluator.ProgressListener {
+    private final PrintWriter err;
+    private final String what;
+    private String phase;
+    private ProgressBar bar;
+    private int done;
+
+    Progress(PrintWriter err, String what) {
+      this.err = err;
+      this.what = what;
+    }
+
+    @Override
+    public void onTask(String p, int doneNow, int total, double[] runningAccuracy) {
+      if (!p.equals(phase)) {
+        finish();
+        phase = p;
+        err.println(what + " (" + p + ")");
+        bar = new ProgressBar(err, "tasks", total);
+      }
+      done = doneNow;
+      bar.update(done);
+    }
+
+    void finish() {
+      if (bar != null) {
+        bar.finish(done);
+        bar = null;
+      }
+    }
+  }
+
+  private String commandLine() {
+    // Under `lp` the parse result's arguments start with "eval"; run alone (tests) they do not.
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    return (spec.commandLine().getParent() == null ? "lp eval " : "lp ") + args.stream().map(a -> a.matches("[A-Za-z0-9_./,=:-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+        .collect(Collectors.joining(" "));
+  }
+
+  private static String machine() {
+    return String.format(Locale.ROOT, "%d cores (nproc), %s, Java %s (%s), %s %s",
+        Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.runtime.version"),
+        System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"));
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: the CPU model is a nicety, the rest of the line still says where it ran
+    }
+    return "unknown CPU";
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -31,8 +31,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep-running", description = "Keep the broker and worker up afterwards (for `lp synthesize`), until Ctrl-C.")
   boolean keepRunning;
 
-  @Option(names = "--model", description = "scripted | scripted:TASKS.jsonl | checkpoint:DIR. Default: ${DEFAULT-VALUE}.")
-  String model = "scripted";
+  @Option(names = "--model", description = "shipped | shipped:baseline | checkpoint:DIR | scripted | scripted:TASKS.jsonl. Default: ${DEFAULT-VALUE}.")
+  String model = "shipped";
 
   @Option(names = "--port", description = "Broker client port (0 = a free one). Default: ${DEFAULT-VALUE}.")
   int port;

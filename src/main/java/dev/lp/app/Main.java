@@ -27,7 +27,24 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    return new CommandLine(new Main()).setExecutionExceptionHandler(Main::onFailure).execute(args);
+  }
+
+  /**
+   * A command that fails on its input (a bad file, a checkpoint that does not verify, a model
+   * name that is not known) says why in one line and exits 2; anything else is a bug or an
+   * environment failure: message, stack trace, exit 1.
+   */
+  private static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    String name = cmd.getCommandName();
+    if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+        || e instanceof dev.lp.trainer.checkpoint.CheckpointException) {
+      cmd.getErr().println("lp " + name + ": " + e.getMessage());
+      return 2;
+    }
+    cmd.getErr().println("lp " + name + " failed: " + e);
+    e.printStackTrace(cmd.getErr());
+    return 1;
   }
 
   @Override

@@ -26,8 +26,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON file whose keys override the defaults.")
   Path config;
 
-  @Option(names = "--model", description = "scripted | scripted:TASKS.jsonl | checkpoint:DIR. Default: ${DEFAULT-VALUE}.")
-  String model = "scripted";
+  @Option(names = "--model", description = "shipped | shipped:baseline | checkpoint:DIR | scripted | scripted:TASKS.jsonl. Default: ${DEFAULT-VALUE}.")
+  String model = "shipped";
 
   @Override
   public Integer call() throws Exception {

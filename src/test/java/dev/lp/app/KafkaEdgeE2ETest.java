@@ -313,7 +313,7 @@ class KafkaEdgeE2ETest {
   @Test
   @Order(7)
   void demoRunsThePaperTasksThroughItsOwnBroker() {
-    assertEquals(0, Main.run("demo"));
+    assertEquals(0, Main.run("demo", "--model", "scripted"));
   }
 
   private static EventSink dropFinished(EventSink sink) {

@@ -5,6 +5,7 @@ import dev.lp.app.ModelLoader;
 import dev.lp.dsl.TaskJsonl;
 import dev.lp.search.fake.ScriptedModel;
 import dev.lp.trainer.checkpoint.CheckpointException;
+import dev.lp.trainer.checkpoint.CheckpointStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,7 +29,13 @@ public final class Models {
   /** The model source named by {@code spec}; IllegalArgumentException names what is wrong. */
   public static ModelSource open(String spec) {
     if (spec == null || spec.isBlank()) {
-      throw new IllegalArgumentException("--model is empty; use scripted, scripted:FILE or checkpoint:DIR");
+      throw new IllegalArgumentException("--model is empty; use " + CHOICES);
+    }
+    if (spec.equals("shipped")) {
+      return shipped("lp");
+    }
+    if (spec.startsWith("shipped:")) {
+      return shipped(spec.substring("shipped:".length()));
     }
     if (spec.equals("scripted")) {
       return ModelSource.fixed(scripted(List.of(), Duration.ZERO));
@@ -39,8 +46,44 @@ public final class Models {
     if (spec.startsWith("checkpoint:")) {
       return fromCheckpoint(Path.of(spec.substring("checkpoint:".length())));
     }
-    throw new IllegalArgumentException(
-        "--model '" + spec + "' is not known; use scripted, scripted:FILE or checkpoint:DIR");
+    throw new IllegalArgumentException("--model '" + spec + "' is not known; use " + CHOICES);
+  }
+
+  /** The values {@link #open} understands. */
+  public static final String CHOICES =
+      "shipped (the Latent Programmer in this build), shipped:baseline, checkpoint:DIR, scripted or scripted:FILE";
+
+  /**
+   * A checkpoint shipped inside the application jar under {@code /models/KIND/}: copied to a
+   * temporary directory (removed at exit) and then verified and loaded like any other.
+   */
+  public static ModelSource shipped(String kind) {
+    if (!kind.matches("[a-z]+")) {
+      throw new IllegalArgumentException("shipped model kind must be a plain word such as lp or baseline, got '"
+          + kind + "'");
+    }
+    String base = "/models/" + kind + "/";
+    if (Models.class.getResource(base + CheckpointStore.MANIFEST) == null) {
+      throw new IllegalArgumentException("this build ships no '" + kind + "' model (no " + base
+          + CheckpointStore.MANIFEST + " on the classpath); use checkpoint:DIR");
+    }
+    try {
+      Path dir = Files.createTempDirectory("lp-shipped-" + kind + "-");
+      dir.toFile().deleteOnExit();
+      for (String file : List.of(CheckpointStore.MANIFEST, CheckpointStore.WEIGHTS)) {
+        try (var in = Models.class.getResourceAsStream(base + file)) {
+          if (in == null) {
+            throw new IllegalArgumentException("the shipped '" + kind + "' model lacks " + file);
+          }
+          Path target = dir.resolve(file);
+          Files.copy(in, target);
+          target.toFile().deleteOnExit();
+        }
+      }
+      return fromCheckpoint(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot unpack the shipped '" + kind + "' model", e);
+    }
   }
 
   /**

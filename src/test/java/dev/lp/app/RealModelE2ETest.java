@@ -1,0 +1,122 @@
+package dev.lp.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import dev.lp.actors.ModelSource;
+import dev.lp.app.kafka.AppConfig;
+import dev.lp.app.kafka.EmbeddedKafka;
+import dev.lp.app.kafka.SynthesisClient;
+import dev.lp.app.kafka.Worker;
+import dev.lp.data.SamplerConfig;
+import dev.lp.data.TaskSampler;
+import dev.lp.dsl.ProgramText;
+import dev.lp.dsl.Task;
+import dev.lp.nn.ModelConfig;
+import dev.lp.protocol.Example;
+import dev.lp.protocol.Finished.Status;
+import dev.lp.protocol.SynthesisEvent;
+import dev.lp.protocol.SynthesisRequest;
+import dev.lp.protocol.Topics;
+import dev.lp.search.SynthesisModel;
+import dev.lp.trainer.TaskSources;
+import dev.lp.trainer.TrainLoop;
+import dev.lp.trainer.TrainSettings;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The serving path with a real DJL model, not a stand-in: a tiny Latent Programmer is trained by
+ * the real trainer on a few tasks, loaded back from its verified checkpoint by {@link ModelLoader},
+ * and served by a worker behind a real in-JVM broker. A request for one of its tasks must stream
+ * Accepted, then Solved with a program that re-executes to every output, then Finished(SOLVED).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@EnabledIfSystemProperty(named = "lp.slow", matches = "true", disabledReason = "real model + broker tier")
+class RealModelE2ETest {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private final List<Task> tasks = new ArrayList<>();
+  private SynthesisModel model;
+  private EmbeddedKafka kafka;
+  private Worker worker;
+  private SynthesisClient client;
+
+  @BeforeAll
+  void trainLoadAndServe(@TempDir Path dir) throws Exception {
+    TaskSampler sampler = new TaskSampler(SamplerConfig.paper().withExpressions(1, 2).withMaxInputLength(20));
+    for (int i = 0; i < 6; i++) {
+      tasks.add(sampler.sample(21, i));
+    }
+    TrainSettings settings = new TrainSettings(dir, 250, tasks.size(), 3e-3f, 25, 5, 3, 1, 1, 50, 250, false);
+    new TrainLoop(settings, ModelConfig.tiny("lp").withPretrainSteps(80), TaskSources.epochs(tasks, 5),
+        new JsonObject(), new PrintStream(OutputStream.nullOutputStream())).run();
+    model = ModelLoader.load(dir);
+    kafka = EmbeddedKafka.start(0, null, 2);
+    worker = Worker.start(AppConfig.load(null), kafka.bootstrapServers(), "real-model-e2e", ModelSource.fixed(model));
+    assertTrue(worker.intake().awaitAssignment(WAIT), "worker got partitions");
+    client = SynthesisClient.connect(kafka.bootstrapServers(), Duration.ofSeconds(10));
+  }
+
+  @AfterAll
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (worker != null) {
+      worker.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (model != null) {
+      model.close();
+    }
+  }
+
+  @Test
+  void trainedModelSolvesThroughKafka() {
+    int solved = 0;
+    for (int t = 0; t < tasks.size(); t++) {
+      Task task = tasks.get(t);
+      var request = SynthesisRequest.newBuilder().setProtocolVersion(Topics.PROTOCOL_VERSION).setRequestId("real-" + t);
+      request.getOptionsBuilder().setBeamSize(6).setLatentBeams(2);
+      for (int i = 0; i < task.inputs().size(); i++) {
+        request.addExamples(Example.newBuilder().setInput(task.inputs().get(i)).setOutput(task.outputs().get(i)));
+      }
+      client.send(request.build());
+      List<SynthesisEvent> events = client.await(Set.of("real-" + t), WAIT, e -> {}).get("real-" + t).stream()
+          .map(SynthesisClient.Received::event).toList();
+      assertFalse(events.isEmpty(), "no events for task " + t);
+      assertTrue(events.get(0).hasAccepted(), "Accepted first: " + events);
+      SynthesisEvent last = events.get(events.size() - 1);
+      assertTrue(last.hasFinished(), "Finished last: " + events);
+      assertTrue(last.getModelVersion().startsWith("step-"), "events carry the checkpoint version: " + last);
+      var solvedEvent = events.stream().filter(SynthesisEvent::hasSolved).findFirst();
+      if (solvedEvent.isEmpty()) {
+        continue;
+      }
+      solved++;
+      assertEquals(Status.SOLVED, last.getFinished().getStatus());
+      var program = ProgramText.parse(solvedEvent.get().getSolved().getProgramText());
+      for (int i = 0; i < task.inputs().size(); i++) {
+        assertEquals(task.outputs().get(i), program.apply(task.inputs().get(i)), "re-executed " + program);
+      }
+    }
+    assertTrue(solved >= 5, "the trained model solved only " + solved + "/" + tasks.size() + " of its tasks");
+  }
+}

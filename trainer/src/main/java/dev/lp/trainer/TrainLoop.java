@@ -19,8 +19,9 @@ import java.util.Optional;
 
 /**
  * The training loop: batches from a {@link BatchStream}, one {@link Network#trainStep} per batch
- * with the {@link LrSchedule}, metrics to CSV and PNG curves, and atomic checkpoints that a
- * later run resumes from with the task stream and the schedule where they were.
+ * with the {@link LrSchedule}, metrics to CSV and PNG curves, and atomic checkpoints (weights and
+ * Adam state) that a later run resumes from with the task stream, the schedule and the optimizer
+ * where they were, so a resumed run ends exactly where an uninterrupted one would.
  */
 public final class TrainLoop {
 
@@ -73,7 +74,16 @@ public final class TrainLoop {
         batches.next(); // the interrupted run consumed these; replaying keeps the stream identical
       }
       if (from.isPresent()) {
-        progress.printf("resumed %s at step %d (%d tasks seen)%n", from.get().dir(), step, tasksSeen);
+        Optional<Path> optimizer = from.get().optimizerState();
+        if (optimizer.isPresent()) {
+          net.loadOptimizerState(optimizer.get());
+          progress.printf("resumed %s at step %d (%d tasks seen) with optimizer state (%d Adam steps)%n",
+              from.get().dir(), step, tasksSeen, net.optimizerSteps());
+        } else {
+          // Older checkpoints carry weights only; training goes on, but not bit for bit as if never stopped.
+          progress.printf("resumed %s at step %d (%d tasks seen); it has no optimizer state, so Adam moments"
+              + " start from zero%n", from.get().dir(), step, tasksSeen);
+        }
       }
       Map<String, Double> window = new LinkedHashMap<>();
       int windowSteps = 0;
@@ -99,7 +109,7 @@ public final class TrainLoop {
         accumulate(window, r);
         if (metrics == null) {
           // Columns come from the network's own loss parts, so the log follows the model kind.
-          metrics = new MetricsLog(settings.outDir().resolve("metrics.csv"), metricColumns(r));
+          metrics = new MetricsLog(settings.outDir().resolve("metrics.csv"), metricColumns(cfg, r));
         }
         if (step % settings.logEvery() == 0 || step == settings.steps()) {
           double secs = (System.nanoTime() - windowStart) / 1e9;
@@ -136,7 +146,7 @@ public final class TrainLoop {
       long tasksSeen, Map<String, Double> metrics) {
     Manifest draft = new Manifest(Manifest.FORMAT, cfg.kind(), JsonParser.parseString(cfg.toJson()).getAsJsonObject(),
         step, tasksSeen, settings.trainSeed(), settings.initSeed(), recipe, metrics, null, 0, null, null, null);
-    return store.write(draft, net::save, null);
+    return store.write(draft, net::save, net::saveOptimizerState);
   }
 
   private static void accumulate(Map<String, Double> window, StepResult r) {
@@ -147,9 +157,15 @@ public final class TrainLoop {
     }
   }
 
-  private static List<String> metricColumns(StepResult first) {
+  private static List<String> metricColumns(ModelConfig cfg, StepResult first) {
     List<String> c = new ArrayList<>(List.of("loss", "token_acc", "lr", "tasks_per_s"));
-    first.parts().keySet().stream().sorted().forEach(c::add);
+    // The LP's end-to-end loss starts only after pretraining, so its columns come from the kind,
+    // not from whichever step happens to be logged first (a missing value is written as NaN).
+    java.util.SortedSet<String> parts = new java.util.TreeSet<>(first.parts().keySet());
+    if (cfg.isLatent()) {
+      parts.addAll(List.of("ae", "commit", "lp", "e2e"));
+    }
+    c.addAll(parts);
     return c;
   }
 

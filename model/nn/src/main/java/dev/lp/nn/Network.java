@@ -10,11 +10,25 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.lp.dsl.Tokens;
 import dev.lp.search.SynthesisModel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * One network (baseline or Latent Programmer) with its weights, Adam state and NDManager.
@@ -29,6 +43,8 @@ public final class Network implements AutoCloseable {
   private static final float BETA1 = 0.9f;
   private static final float BETA2 = 0.98f;
   private static final float EPS = 1e-9f;
+  private static final int OPTIMIZER_MAGIC = 0x4C504F50; // "LPOP"
+  private static final int OPTIMIZER_FORMAT = 1;
 
   private final ModelConfig cfg;
   private final NDManager manager;
@@ -86,7 +102,10 @@ public final class Network implements AutoCloseable {
     return n;
   }
 
-  /** Writes all weights and the codebook state to one file (atomically); Adam state is not saved. */
+  /**
+   * Writes all weights and the codebook state to one file (atomically); the Adam state goes to its
+   * own file through {@link #saveOptimizerState}.
+   */
   public void save(Path weightsFile) {
     checkOpen();
     params.save(weightsFile, cfg.toJson());
@@ -94,6 +113,183 @@ public final class Network implements AutoCloseable {
 
   public ModelConfig config() {
     return cfg;
+  }
+
+  /** Adam updates applied so far: the bias-correction step, restored by {@link #loadOptimizerState}. */
+  public long optimizerSteps() {
+    return adamSteps;
+  }
+
+  /**
+   * Writes the Adam state (step count, first and second moments of every trainable parameter) to
+   * one file, atomically (temp file, then rename). Together with {@link #save} it is all a resumed
+   * run needs to continue exactly as if never stopped.
+   *
+   * <p>Layout: magic "LPOP", format version, Adam step count, parameter count, then per trainable
+   * parameter its name and the NDArray.encode bytes of m and v, then a CRC32 of everything before.
+   * A parameter not yet updated is written with zero moments, which is what Adam starts from.
+   */
+  public void saveOptimizerState(Path file) {
+    checkOpen();
+    if (file == null) {
+      throw new IllegalArgumentException("optimizer state file must not be null");
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (NDManager sub = manager.newSubManager()) {
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(OPTIMIZER_MAGIC);
+      out.writeInt(OPTIMIZER_FORMAT);
+      out.writeLong(adamSteps);
+      List<String> names = params.trainable();
+      out.writeInt(names.size());
+      for (String name : names) {
+        NDArray[] mv = adam.get(name);
+        out.writeUTF(name);
+        for (int i = 0; i < 2; i++) {
+          byte[] data = (mv == null ? sub.zeros(params.get(name).getShape()) : mv[i]).encode();
+          out.writeInt(data.length);
+          out.write(data);
+        }
+      }
+      out.flush();
+      CRC32 crc = new CRC32();
+      crc.update(bytes.toByteArray());
+      out.writeLong(crc.getValue());
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode optimizer state: " + e.getMessage(), e);
+    }
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+      try {
+        Files.write(tmp, bytes.toByteArray());
+        try {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save optimizer state to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Replaces the Adam state with the one {@link #saveOptimizerState} wrote. All or nothing: the
+   * file is checked completely first, and an IllegalArgumentException naming the problem is thrown
+   * (this network unchanged) when it is missing, truncated, corrupt, of another format, or its
+   * parameter names or shapes differ from this network's.
+   */
+  public void loadOptimizerState(Path file) {
+    checkOpen();
+    if (file == null) {
+      throw new IllegalArgumentException("optimizer state file must not be null");
+    }
+    String what = "optimizer state file " + file;
+    byte[] all;
+    try {
+      all = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(what + " does not exist", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);
+    }
+    if (all.length < 28) {
+      throw new IllegalArgumentException(what + " is truncated (" + all.length + " bytes)");
+    }
+    if (ByteBuffer.wrap(all, 0, 4).getInt() != OPTIMIZER_MAGIC) {
+      throw new IllegalArgumentException(what + " is not an lp-nn optimizer state file (bad magic)");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(all, 0, all.length - 8);
+    if (crc.getValue() != ByteBuffer.wrap(all, all.length - 8, 8).getLong()) {
+      throw new IllegalArgumentException(what + " is truncated or corrupt (checksum mismatch, " + all.length + " bytes)");
+    }
+    long steps;
+    Map<String, byte[][]> stored = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
+      in.readInt();
+      int format = in.readInt();
+      if (format != OPTIMIZER_FORMAT) {
+        throw new IllegalArgumentException(what + " has format " + format + ", expected " + OPTIMIZER_FORMAT);
+      }
+      steps = in.readLong();
+      int n = in.readInt();
+      if (steps < 0 || n < 0) {
+        throw new IllegalArgumentException(what + " has a negative step count or parameter count");
+      }
+      for (int i = 0; i < n; i++) {
+        String name = in.readUTF();
+        byte[][] mv = new byte[2][];
+        for (int j = 0; j < 2; j++) {
+          int len = in.readInt();
+          if (len < 0 || len > all.length) {
+            throw new IllegalArgumentException(what + " has a bad length for the moments of " + name);
+          }
+          mv[j] = new byte[len];
+          in.readFully(mv[j]);
+        }
+        if (stored.put(name, mv) != null) {
+          problems.add("duplicate " + name);
+        }
+      }
+    } catch (EOFException e) {
+      throw new IllegalArgumentException(what + " is truncated", e);
+    } catch (java.io.UTFDataFormatException e) {
+      throw new IllegalArgumentException(what + " has a parameter name that is not valid UTF-8", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);
+    }
+    for (String name : params.trainable()) {
+      if (!stored.containsKey(name)) {
+        problems.add("missing " + name);
+      }
+    }
+    for (String name : stored.keySet()) {
+      if (!params.trainable().contains(name)) {
+        problems.add("unexpected " + name);
+      }
+    }
+    try (NDManager tmp = manager.newSubManager()) {
+      Map<String, NDArray[]> decoded = new LinkedHashMap<>();
+      if (problems.isEmpty()) {
+        for (String name : params.trainable()) {
+          Shape expected = params.get(name).getShape();
+          NDArray[] mv = new NDArray[2];
+          for (int j = 0; j < 2; j++) {
+            try {
+              mv[j] = NDArray.decode(tmp, stored.get(name)[j]);
+            } catch (RuntimeException e) {
+              throw new IllegalArgumentException(what + " has undecodable moments for " + name + ": " + e.getMessage(), e);
+            }
+            if (!mv[j].getShape().equals(expected) || mv[j].getDataType() != DataType.FLOAT32) {
+              problems.add(name + " has " + mv[j].getDataType() + " moments of shape " + mv[j].getShape()
+                  + " in the file, expected float32 " + expected);
+              break;
+            }
+          }
+          decoded.put(name, mv);
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new IllegalArgumentException(what + " does not match this network: "
+            + String.join(", ", problems.subList(0, Math.min(8, problems.size())))
+            + (problems.size() > 8 ? " (and " + (problems.size() - 8) + " more)" : ""));
+      }
+      for (Map.Entry<String, NDArray[]> e : decoded.entrySet()) {
+        NDArray[] mv = adam.computeIfAbsent(e.getKey(), k -> new NDArray[] {
+            params.manager().zeros(e.getValue()[0].getShape()), params.manager().zeros(e.getValue()[0].getShape())});
+        e.getValue()[0].copyTo(mv[0]);
+        e.getValue()[1].copyTo(mv[1]);
+      }
+      adamSteps = steps;
+    }
   }
 
   /** Number of trainable scalars. */

@@ -1,0 +1,161 @@
+package dev.lp.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.lp.data.SamplerConfig;
+import dev.lp.data.TaskSampler;
+import dev.lp.dsl.Task;
+import dev.lp.nn.Batch;
+import dev.lp.nn.ModelConfig;
+import dev.lp.nn.Network;
+import dev.lp.trainer.checkpoint.CheckpointStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stopping and resuming is invisible: N steps plus a resumed run to 2N end with the same weights
+ * and Adam state, byte for byte, as 2N uninterrupted steps. A tiny LP network without dropout on a
+ * fixed task list keeps every source of randomness out, so any difference is a resume bug.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExactResumeTest {
+
+  private static final int N = 20;
+  private static final int BATCH = 8;
+  /**
+   * No pretraining, so every step runs the full loss, the commitment term and the EMA codebook
+   * update. (A run whose pretraining ends between its first step and a resume cannot resume today:
+   * metrics.csv takes its columns from the first step, and "e2e" only appears after pretraining.)
+   */
+  private static final ModelConfig CONFIG = ModelConfig.tiny("lp").withPretrainSteps(0);
+
+  @TempDir static Path dir; // shared: the uninterrupted run is made once per class
+  private List<Task> tasks;
+  private Batch probe;
+  private TrainLoop.Outcome straight;
+  private TrainLoop.Outcome half;
+
+  @BeforeAll
+  void sampleTasks() {
+    TaskSampler sampler = new TaskSampler(SamplerConfig.paper().withExpressions(1, 2).withMaxInputLength(20));
+    tasks = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      tasks.add(sampler.sample(5, i));
+    }
+    probe = Batch.of(tasks.subList(0, 6));
+  }
+
+  @Test
+  void resumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws Exception {
+    TrainLoop.Outcome full = straight();
+    Path split = resumableHalf("split");
+    StringBuilder log = new StringBuilder();
+    TrainLoop.Outcome resumed = run(split, 2 * N, true, log);
+    assertEquals(2 * N, resumed.steps());
+    assertEquals(full.tasksSeen(), resumed.tasksSeen());
+    assertTrue(log.toString().contains("with optimizer state"), log.toString());
+
+    CheckpointStore.Checkpoint a = full.checkpoint();
+    CheckpointStore.Checkpoint b = resumed.checkpoint();
+    assertArrayEquals(Files.readAllBytes(a.weights()), Files.readAllBytes(b.weights()),
+        "weights after a resume differ from an uninterrupted run");
+    assertArrayEquals(Files.readAllBytes(a.optimizerState().orElseThrow()),
+        Files.readAllBytes(b.optimizerState().orElseThrow()), "Adam state after a resume differs");
+    try (Network na = Network.load(a.weights(), CONFIG); Network nb = Network.load(b.weights(), CONFIG)) {
+      assertEquals(na.evaluate(probe, 2 * N), nb.evaluate(probe, 2 * N));
+      nb.loadOptimizerState(b.optimizerState().orElseThrow());
+      assertEquals(2 * N, nb.optimizerSteps());
+    }
+  }
+
+  @Test
+  void checkpointWithoutOptimizerStateResumesWithFreshMomentsAndSaysSo() throws Exception {
+    Path old = resumableHalf("old");
+    TrainLoop.Outcome full = straight();
+    // make it look like a checkpoint from before optimizer state was saved
+    CheckpointStore.Checkpoint last = new CheckpointStore(old.resolve("checkpoints")).latest().orElseThrow();
+    Path manifest = last.dir().resolve(CheckpointStore.MANIFEST);
+    JsonObject json = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+    json.remove("optimizerFile");
+    Files.writeString(manifest, json.toString());
+    Files.delete(last.optimizerState().orElseThrow());
+
+    StringBuilder log = new StringBuilder();
+    TrainLoop.Outcome resumed = run(old, 2 * N, true, log);
+    assertEquals(2 * N, resumed.steps());
+    assertTrue(log.toString().contains("no optimizer state"), log.toString());
+    assertTrue(resumed.checkpoint().optimizerState().isPresent());
+    // the control that shows the first test can fail: fresh moments change where training ends
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(full.checkpoint().weights()),
+        Files.readAllBytes(resumed.checkpoint().weights())), "fresh Adam moments should change the weights");
+  }
+
+  @Test
+  void resumeWithoutACheckpointStartsFromStepZero() throws Exception {
+    StringBuilder log = new StringBuilder();
+    TrainLoop.Outcome b = run(dir.resolve("empty"), N / 2, true, log);
+    assertTrue(log.toString().contains("no checkpoint"), log.toString());
+    assertEquals(N / 2, b.steps());
+    assertEquals((long) N / 2 * BATCH, b.tasksSeen());
+    // the uninterrupted run checkpointed at step N/2 too; the schedule does not depend on the total
+    Path atHalf = straight().checkpoint().dir().resolveSibling(String.format("step-%09d", N / 2));
+    assertArrayEquals(Files.readAllBytes(CheckpointStore.open(atHalf).weights()),
+        Files.readAllBytes(b.checkpoint().weights()));
+  }
+
+  /** The uninterrupted 2N-step run, made once for the tests that compare against it. */
+  private TrainLoop.Outcome straight() {
+    if (straight == null) {
+      straight = run(dir.resolve("straight"), 2 * N, false, new StringBuilder());
+      assertEquals(2 * N, straight.steps());
+    }
+    return straight;
+  }
+
+  /**
+   * A fresh out dir holding the checkpoints of an N-step run (made once, then copied), ready for
+   * a run with resume=true.
+   */
+  private Path resumableHalf(String name) throws IOException {
+    if (half == null) {
+      half = run(dir.resolve("half"), N, false, new StringBuilder());
+      assertEquals(N, half.steps());
+      assertTrue(half.checkpoint().optimizerState().isPresent(), "every checkpoint should carry the optimizer state");
+      assertTrue(Files.isRegularFile(half.checkpoint().optimizerState().get()));
+    }
+    Path from = dir.resolve("half");
+    Path out = dir.resolve(name);
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, out.resolve(from.relativize(f).toString()));
+      }
+    }
+    return out;
+  }
+
+  /** poolBatches 3 makes the resume point fall inside a pool, so the stream replay is exercised too. */
+  private TrainLoop.Outcome run(Path out, long steps, boolean resume, StringBuilder log) {
+    TrainSettings settings = new TrainSettings(out, steps, BATCH, 3e-3f, 5, 7, 3, 1, 3, 5, 10, resume);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TrainLoop.Outcome outcome = new TrainLoop(settings, CONFIG, TaskSources.epochs(tasks, 7), new JsonObject(),
+        new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
+    log.append(bytes.toString(StandardCharsets.UTF_8));
+    return outcome;
+  }
+}

@@ -69,7 +69,7 @@ public final class MetricsLog implements AutoCloseable {
     String expected = "step,tasks_seen," + String.join(",", columns);
     if (!lines.get(0).equals(expected)) {
       throw new IllegalStateException(csv + " has columns '" + lines.get(0) + "', this run logs '" + expected
-          + "': use a fresh output directory");
+          + "': use a fresh output directory, or move the old metrics.csv aside");
     }
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",");

@@ -29,6 +29,9 @@ public final class TrainLoop {
   public record Outcome(CheckpointStore.Checkpoint checkpoint, long steps, long tasksSeen, double tasksPerSecond,
       Map<String, Double> lastMetrics) {}
 
+  /** Consecutive steps with a non-finite loss after which a run gives up. */
+  static final int MAX_NON_FINITE_IN_A_ROW = 25;
+
   private final TrainSettings settings;
   private final ModelConfig config;
   private final TaskSource source;
@@ -94,24 +97,38 @@ public final class TrainLoop {
       CheckpointStore.Checkpoint last = from.orElse(null);
       Map<String, Double> lastMetrics = Map.of();
       MetricsLog metrics = null;
+      int nonFinite = 0;
+      long skipped = 0;
       while (step < settings.steps()) {
         BatchStream.Item<Batch> item = batches.next();
         step++;
         StepResult r = net.trainStep(item.batch(), step, schedule.at(step));
         if (!Float.isFinite(r.loss())) {
-          throw new IllegalStateException("loss became " + r.loss() + " at step " + step
-              + "; lower --lr or check the data (the last checkpoint is intact)");
+          // The network skips the update of a non-finite step, so one bad batch costs nothing;
+          // a run of them means the weights themselves went bad, and the run stops.
+          nonFinite++;
+          skipped++;
+          progress.printf("%nstep %d: loss %s, update skipped (%d in a row, %d in this run)%n", step, r.loss(),
+              nonFinite, skipped);
+          if (nonFinite >= MAX_NON_FINITE_IN_A_ROW) {
+            throw new IllegalStateException("loss was not finite for " + nonFinite + " steps in a row up to step "
+                + step + "; lower --lr or check the data (the last checkpoint is intact)");
+          }
+        } else {
+          nonFinite = 0;
         }
         tasksSeen += item.tasks();
         runTasks += item.tasks();
         windowTasks += item.tasks();
-        windowSteps++;
-        accumulate(window, r);
-        if (metrics == null) {
-          // Columns come from the network's own loss parts, so the log follows the model kind.
-          metrics = new MetricsLog(settings.outDir().resolve("metrics.csv"), metricColumns(cfg, r));
+        if (nonFinite == 0) {
+          windowSteps++;
+          accumulate(window, r);
+          if (metrics == null) {
+            // Columns come from the network's own loss parts, so the log follows the model kind.
+            metrics = new MetricsLog(settings.outDir().resolve("metrics.csv"), metricColumns(cfg, r));
+          }
         }
-        if (step % settings.logEvery() == 0 || step == settings.steps()) {
+        if (metrics != null && windowSteps > 0 && (step % settings.logEvery() == 0 || step == settings.steps())) {
           double secs = (System.nanoTime() - windowStart) / 1e9;
           Map<String, Double> row = new LinkedHashMap<>();
           for (var e : window.entrySet()) {
@@ -129,6 +146,8 @@ public final class TrainLoop {
         }
         if (step % settings.checkpointEvery() == 0 || step == settings.steps()) {
           last = checkpoint(store, net, cfg, step, tasksSeen, lastMetrics);
+        }
+        if (metrics != null && (step % settings.checkpointEvery() == 0 || step == settings.steps())) {
           metrics.plot(settings.outDir().resolve("loss.png"), cfg.kind() + " training loss", lossColumns(metrics.columns()));
           metrics.plot(settings.outDir().resolve("accuracy.png"), cfg.kind() + " token accuracy", List.of("token_acc"));
         }

@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.report.Machine;
 import dev.lp.app.report.ResultsDoc;
 import dev.lp.data.ExprKind;
 import dev.lp.data.ParallelSampler;
@@ -240,9 +241,7 @@ public final class BenchDslCommand implements Callable<Integer> {
     md.append("## DSL interpreter and task sampler (`lp bench dsl`)\n\n");
     md.append("Command: `lp ").append(String.join(" ", spec.commandLine().getParseResult().originalArgs()))
         .append("`  \n");
-    md.append(String.format(Locale.ROOT, "Machine: %d cores (nproc), %s, Java %s (%s), %s %s  %n", cores, cpuModel(),
-        System.getProperty("java.runtime.version"), System.getProperty("java.vm.name"),
-        System.getProperty("os.name"), System.getProperty("os.arch")));
+    md.append("Machine: ").append(Machine.describe()).append("  \n");
     md.append("Written: ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append("\n\n");
 
     md.append("### Throughput\n\n| what | measured | target |\n|---|---:|---:|\n");
@@ -319,18 +318,5 @@ public final class BenchDslCommand implements Callable<Integer> {
       md.append("![").append(p.replace(".png", "")).append("](").append(rel).append('/').append(p).append(")\n");
     }
     return md.toString();
-  }
-
-  private static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim();
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or not readable: the CPU model is a nicety
-    }
-    return "CPU model unknown";
   }
 }

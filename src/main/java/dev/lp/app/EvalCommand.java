@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.report.Machine;
 import dev.lp.app.report.ResultsDoc;
 import dev.lp.data.SamplerConfig;
 import dev.lp.data.TaskSampler;
@@ -123,7 +124,7 @@ public final class EvalCommand implements Callable<Integer> {
     for (Path checkpoint : checkpoints) {
       models.add(evaluate(checkpoint, datasets, err));
     }
-    EvalReport report = new EvalReport(commandLine(), machine(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+    EvalReport report = new EvalReport(commandLine(), Machine.describe(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
         models);
     out.println(report.tables());
 
@@ -282,25 +283,6 @@ public final class EvalCommand implements Callable<Integer> {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     return (spec.commandLine().getParent() == null ? "lp eval " : "lp ") + args.stream().map(a -> a.matches("[A-Za-z0-9_./,=:-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
         .collect(Collectors.joining(" "));
-  }
-
-  private static String machine() {
-    return String.format(Locale.ROOT, "%d cores (nproc), %s, Java %s (%s), %s %s",
-        Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.runtime.version"),
-        System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"));
-  }
-
-  private static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim();
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux: the CPU model is a nicety, the rest of the line still says where it ran
-    }
-    return "unknown CPU";
   }
 
   private ParameterException usage(String message) {

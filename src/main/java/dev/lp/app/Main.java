@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         GenerateCommand.class,
         BenchCommand.class,
         TrainCommand.class,
+        TrainReportCommand.class,
         EvalCommand.class,
         ServeCommand.class, SynthesizeCommand.class, DemoCommand.class, BrokerCommand.class,
     })

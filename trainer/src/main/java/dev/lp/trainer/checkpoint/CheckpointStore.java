@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -91,6 +92,7 @@ public final class CheckpointStore {
           WEIGHTS, Files.size(w), sha256(w), optimizer == null ? null : OPTIMIZER,
           draft.createdAt() == null ? Instant.now().toString() : draft.createdAt());
       Files.writeString(tmp.resolve(MANIFEST), full.toJson(), StandardCharsets.UTF_8);
+      readableByAll(tmp);
       Path dir = root.resolve(name);
       if (Files.exists(dir)) {
         deleteTree(dir);
@@ -177,6 +179,22 @@ public final class CheckpointStore {
       }
     }
     return HexFormat.of().formatHex(md.digest());
+  }
+
+  /**
+   * Temporary files and directories are created private (0600/0700); a checkpoint is read by
+   * workers that may run as another user on a shared volume, so it is opened up before the rename.
+   */
+  private static void readableByAll(Path dir) throws IOException {
+    if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
   }
 
   private static void move(Path from, Path to) throws IOException {

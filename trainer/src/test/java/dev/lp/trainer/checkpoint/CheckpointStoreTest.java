@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,12 @@ class CheckpointStoreTest {
     assertEquals(10, latest.manifest().weightsBytes());
     assertEquals("step-000000020@20", latest.version());
     assertTrue(latest.optimizerState().isEmpty());
+    try {
+      assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(latest.dir())));
+      assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(latest.weights())));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
     try (var left = Files.list(root)) {
       assertFalse(left.anyMatch(p -> p.getFileName().toString().contains(".tmp")), "no temp files left");
     } catch (IOException e) {

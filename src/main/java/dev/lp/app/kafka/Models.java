@@ -68,7 +68,10 @@ public final class Models {
           + CheckpointStore.MANIFEST + " on the classpath); use checkpoint:DIR");
     }
     try {
-      Path dir = Files.createTempDirectory("lp-shipped-" + kind + "-");
+      // The directory name becomes the model version on every event: "shipped-lp@STEP".
+      Path parent = Files.createTempDirectory("lp-model-");
+      parent.toFile().deleteOnExit();
+      Path dir = Files.createDirectory(parent.resolve("shipped-" + kind));
       dir.toFile().deleteOnExit();
       for (String file : List.of(CheckpointStore.MANIFEST, CheckpointStore.WEIGHTS)) {
         try (var in = Models.class.getResourceAsStream(base + file)) {

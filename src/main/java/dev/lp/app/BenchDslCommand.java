@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.report.CommandText;
 import dev.lp.app.report.Machine;
 import dev.lp.app.report.ResultsDoc;
 import dev.lp.data.ExprKind;
@@ -239,7 +240,7 @@ public final class BenchDslCommand implements Callable<Integer> {
     StringBuilder md = new StringBuilder();
     String rel = resultsFile.getParent().relativize(plotDir).toString().replace('\\', '/');
     md.append("## DSL interpreter and task sampler (`lp bench dsl`)\n\n");
-    md.append("Command: `lp ").append(String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+    md.append("Command: `").append(CommandText.of(spec))
         .append("`  \n");
     md.append("Machine: ").append(Machine.describe()).append("  \n");
     md.append("Written: ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append("\n\n");

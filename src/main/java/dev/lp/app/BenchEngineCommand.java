@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.report.CommandText;
 import com.typesafe.config.Config;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.bench.BatchingBench;
@@ -410,7 +411,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
       List<BatchingBench.Result> batching, Config conf, String plot) {
     StringBuilder md = new StringBuilder();
     md.append("## Serving engine (`lp bench engine`)\n\n");
-    md.append("Command: `lp ").append(String.join(" ", spec.commandLine().getParseResult().originalArgs())).append("`  \n");
+    md.append("Command: `").append(CommandText.of(spec)).append("`  \n");
     md.append("Machine: ").append(Machine.describe()).append("  \n");
     md.append("Model: ").append(modelDescription).append(", served as version `").append(model.info().version()).append("`  \n");
     md.append("Load average (1/5/15 min, whole machine) before the run: ").append(loadBefore)

@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.report.CommandText;
 import dev.lp.app.report.Machine;
 import dev.lp.app.report.ResultsDoc;
 import dev.lp.data.SamplerConfig;
@@ -279,10 +280,7 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
-    // Under `lp` the parse result's arguments start with "eval"; run alone (tests) they do not.
-    List<String> args = spec.commandLine().getParseResult().originalArgs();
-    return (spec.commandLine().getParent() == null ? "lp eval " : "lp ") + args.stream().map(a -> a.matches("[A-Za-z0-9_./,=:-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
-        .collect(Collectors.joining(" "));
+    return CommandText.of(spec);
   }
 
   private ParameterException usage(String message) {

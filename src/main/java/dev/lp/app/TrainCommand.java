@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.report.CommandText;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.lp.data.SamplerConfig;
@@ -109,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
     JsonArray argv = new JsonArray();
     spec.commandLine().getParseResult().originalArgs().forEach(argv::add);
     recipe.add("args", argv);
-    recipe.addProperty("command", "lp train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    recipe.addProperty("command", CommandText.of(spec));
     recipe.addProperty("data", tasksFile != null ? "file:" + tasksFile
         : String.format(Locale.ROOT, "sampler(maxExpressions=%d, maxInputLength=%d)", maxExpressions, maxInputLength));
     try {

@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.report.CommandText;
 import dev.lp.app.report.Machine;
 import dev.lp.app.report.ResultsDoc;
 import dev.lp.nn.ModelConfig;
@@ -50,7 +51,7 @@ public final class TrainReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     StringBuilder md = new StringBuilder("## Training runs (`lp train`)\n\n");
-    md.append("Command: `lp train-report ").append(String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+    md.append("Command: `").append(CommandText.of(spec))
         .append("`  \nMachine: ").append(Machine.describe()).append("  \nWritten: ")
         .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
     md.append("| run | kind | model | params (d, heads, ffn, layers) | steps | tasks seen | mean tasks/s | loss | token accuracy |\n");

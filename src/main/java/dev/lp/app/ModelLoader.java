@@ -2,13 +2,12 @@ package dev.lp.app;
 
 import dev.lp.nn.ModelConfig;
 import dev.lp.nn.Network;
-import dev.lp.search.ModelInfo;
+import dev.lp.search.ForwardingSynthesisModel;
 import dev.lp.search.SynthesisModel;
 import dev.lp.trainer.checkpoint.CheckpointException;
 import dev.lp.trainer.checkpoint.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Opens a checkpoint as a {@link SynthesisModel}: verifies it (manifest, size, sha256), loads the
@@ -59,36 +58,18 @@ public final class ModelLoader {
   }
 
   /** The port plus the network it came from, closed together. */
-  private record Owning(Network network, SynthesisModel port) implements SynthesisModel {
-    @Override
-    public ModelInfo info() {
-      return port.info();
-    }
+  private static final class Owning extends ForwardingSynthesisModel {
+    private final Network network;
 
-    @Override
-    public Spec encode(List<String> inputs, List<String> outputs) {
-      return port.encode(inputs, outputs);
-    }
-
-    @Override
-    public Decoder latentDecoder(Spec spec, int rows) {
-      return port.latentDecoder(spec, rows);
-    }
-
-    @Override
-    public Decoder programDecoder(Spec spec, int[][] latents) {
-      return port.programDecoder(spec, latents);
-    }
-
-    @Override
-    public List<float[][]> stepAll(List<Decoder> decoders, List<int[]> tokens) {
-      return port.stepAll(decoders, tokens);
+    Owning(Network network, SynthesisModel port) {
+      super(port);
+      this.network = network;
     }
 
     @Override
     public void close() {
       try {
-        port.close();
+        super.close();
       } finally {
         network.close();
       }

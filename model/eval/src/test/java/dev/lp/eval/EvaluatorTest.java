@@ -11,7 +11,7 @@ import dev.lp.dsl.ConstStr;
 import dev.lp.dsl.Program;
 import dev.lp.dsl.ProgramText;
 import dev.lp.dsl.Task;
-import dev.lp.search.ModelInfo;
+import dev.lp.search.ForwardingSynthesisModel;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.fake.ScriptedModel;
 import java.util.ArrayList;
@@ -132,7 +132,7 @@ class EvaluatorTest {
   void aModelFailureMarksTheTaskFailedAndTheRunGoesOn() {
     ScriptedModel inner = Fixtures.lp(tasks);
     Task broken = tasks.get(0);
-    SynthesisModel failing = new Delegating(inner) {
+    SynthesisModel failing = new ForwardingSynthesisModel(inner) {
       @Override
       public Spec encode(List<String> inputs, List<String> outputs) {
         if (inputs.equals(broken.inputs())) {
@@ -169,44 +169,5 @@ class EvaluatorTest {
     assertEquals(10, Setting.defaultLatentBeams(100, true));
     assertEquals(1, Setting.defaultLatentBeams(100, false));
     assertEquals(2, new Dataset("d", tasks, true).limit(2).tasks().size());
-  }
-
-  /** Forwards everything to another model. */
-  private static class Delegating implements SynthesisModel {
-    private final SynthesisModel inner;
-
-    Delegating(SynthesisModel inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public ModelInfo info() {
-      return inner.info();
-    }
-
-    @Override
-    public Spec encode(List<String> inputs, List<String> outputs) {
-      return inner.encode(inputs, outputs);
-    }
-
-    @Override
-    public Decoder latentDecoder(Spec spec, int rows) {
-      return inner.latentDecoder(spec, rows);
-    }
-
-    @Override
-    public Decoder programDecoder(Spec spec, int[][] latents) {
-      return inner.programDecoder(spec, latents);
-    }
-
-    @Override
-    public List<float[][]> stepAll(List<Decoder> decoders, List<int[]> tokens) {
-      return inner.stepAll(decoders, tokens);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-    }
   }
 }

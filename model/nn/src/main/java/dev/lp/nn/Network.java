@@ -17,18 +17,12 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 /**
  * One network (baseline or Latent Programmer) with its weights, Adam state and NDManager.
@@ -152,27 +146,11 @@ public final class Network implements AutoCloseable {
         }
       }
       out.flush();
-      CRC32 crc = new CRC32();
-      crc.update(bytes.toByteArray());
-      out.writeLong(crc.getValue());
-      out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode optimizer state: " + e.getMessage(), e);
     }
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-      try {
-        Files.write(tmp, bytes.toByteArray());
-        try {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      CheckedFile.write(file, bytes.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save optimizer state to " + file + ": " + e.getMessage(), e);
     }
@@ -190,25 +168,7 @@ public final class Network implements AutoCloseable {
       throw new IllegalArgumentException("optimizer state file must not be null");
     }
     String what = "optimizer state file " + file;
-    byte[] all;
-    try {
-      all = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(what + " does not exist", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);
-    }
-    if (all.length < 28) {
-      throw new IllegalArgumentException(what + " is truncated (" + all.length + " bytes)");
-    }
-    if (ByteBuffer.wrap(all, 0, 4).getInt() != OPTIMIZER_MAGIC) {
-      throw new IllegalArgumentException(what + " is not an lp-nn optimizer state file (bad magic)");
-    }
-    CRC32 crc = new CRC32();
-    crc.update(all, 0, all.length - 8);
-    if (crc.getValue() != ByteBuffer.wrap(all, all.length - 8, 8).getLong()) {
-      throw new IllegalArgumentException(what + " is truncated or corrupt (checksum mismatch, " + all.length + " bytes)");
-    }
+    byte[] all = CheckedFile.read(file, what, OPTIMIZER_MAGIC, "optimizer state", 28);
     long steps;
     Map<String, byte[][]> stored = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();

@@ -11,18 +11,13 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 
 /**
  * Named float tensors of one network (trainable weights plus non-trainable state such as the EMA
@@ -152,17 +147,7 @@ final class Params implements AutoCloseable {
         out.write(data);
       }
       out.flush();
-      CRC32 crc = new CRC32();
-      crc.update(bytes.toByteArray());
-      out.writeLong(crc.getValue());
-      out.flush();
-      Path dir = file.toAbsolutePath().getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
-      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-      Files.write(tmp, bytes.toByteArray());
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      CheckedFile.write(file, bytes.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save weights to " + file + ": " + e.getMessage(), e);
     }
@@ -170,27 +155,7 @@ final class Params implements AutoCloseable {
 
   /** The config JSON stored in a weights file, after checking magic and checksum. */
   static Stored read(Path file) {
-    byte[] all;
-    try {
-      all = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("weights file " + file + " does not exist", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read weights file " + file + ": " + e.getMessage(), e);
-    }
-    if (all.length < 16) {
-      throw new IllegalArgumentException("weights file " + file + " is truncated (" + all.length + " bytes)");
-    }
-    if (ByteBuffer.wrap(all, 0, 4).getInt() != MAGIC) {
-      throw new IllegalArgumentException("weights file " + file + " is not an lp-nn weights file (bad magic)");
-    }
-    CRC32 crc = new CRC32();
-    crc.update(all, 0, all.length - 8);
-    long stored = ByteBuffer.wrap(all, all.length - 8, 8).getLong();
-    if (crc.getValue() != stored) {
-      throw new IllegalArgumentException("weights file " + file + " is truncated or corrupt (checksum mismatch, "
-          + all.length + " bytes)");
-    }
+    byte[] all = CheckedFile.read(file, "weights file " + file, MAGIC, "weights", 16);
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
       in.readInt();

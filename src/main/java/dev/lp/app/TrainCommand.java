@@ -56,6 +56,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
   float lr;
 
+  @Option(names = "--clip-norm", defaultValue = "1.0",
+      description = "scale gradients down to this global L2 norm; 0 = no clipping (default: ${DEFAULT-VALUE})")
+  float clipNorm;
+
   @Option(names = "--warmup", defaultValue = "1000", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
   long warmup;
 
@@ -102,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainSettings settings;
     try {
       settings = new TrainSettings(out, steps, batchSize, lr, warmup, trainSeed, initSeed, dataThreads, 8,
-          logEvery, checkpointEvery, resume);
+          logEvery, checkpointEvery, resume, clipNorm);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

@@ -62,7 +62,7 @@ class RealModelE2ETest {
     for (int i = 0; i < 6; i++) {
       tasks.add(sampler.sample(21, i));
     }
-    TrainSettings settings = new TrainSettings(dir, 250, tasks.size(), 3e-3f, 25, 5, 3, 1, 1, 50, 250, false);
+    TrainSettings settings = new TrainSettings(dir, 250, tasks.size(), 3e-3f, 25, 5, 3, 1, 1, 50, 250, false, 1f);
     new TrainLoop(settings, ModelConfig.tiny("lp").withPretrainSteps(80), TaskSources.epochs(tasks, 5),
         new JsonObject(), new PrintStream(OutputStream.nullOutputStream())).run();
     model = ModelLoader.load(dir);

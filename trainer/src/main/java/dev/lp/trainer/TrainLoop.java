@@ -73,6 +73,7 @@ public final class TrainLoop {
     try (Network net = from.map(c -> Network.load(c.weights(), cfg)).orElseGet(() -> Network.create(cfg, settings.initSeed()));
         BatchStream<Batch> batches = new BatchStream<>(source, Batch::of, settings.batchSize(), settings.poolBatches(),
             settings.trainSeed(), poolStart, settings.dataThreads())) {
+      net.seedDropout(settings.initSeed());
       for (long skip = (tasksSeen - poolStart) / settings.batchSize(); skip > 0; skip--) {
         batches.next(); // the interrupted run consumed these; replaying keeps the stream identical
       }
@@ -102,14 +103,14 @@ public final class TrainLoop {
       while (step < settings.steps()) {
         BatchStream.Item<Batch> item = batches.next();
         step++;
-        StepResult r = net.trainStep(item.batch(), step, schedule.at(step));
-        if (!Float.isFinite(r.loss())) {
+        StepResult r = net.trainStep(item.batch(), step, schedule.at(step), settings.clipNorm());
+        if (r.skipped()) {
           // The network skips the update of a non-finite step, so one bad batch costs nothing;
           // a run of them means the weights themselves went bad, and the run stops.
           nonFinite++;
           skipped++;
-          progress.printf("%nstep %d: loss %s, update skipped (%d in a row, %d in this run)%n", step, r.loss(),
-              nonFinite, skipped);
+          progress.printf("%nstep %d: loss %s, gradient norm %s, update skipped (%d in a row, %d in this run)%n", step,
+              r.loss(), r.gradNorm(), nonFinite, skipped);
           if (nonFinite >= MAX_NON_FINITE_IN_A_ROW) {
             throw new IllegalStateException("loss was not finite for " + nonFinite + " steps in a row up to step "
                 + step + "; lower --lr or check the data (the last checkpoint is intact)");

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * @param logEvery steps between metric rows and progress updates
  * @param checkpointEvery steps between checkpoints (one is always written at the end)
  * @param resume continue from the newest checkpoint in outDir
+ * @param clipNorm largest global L2 norm of the gradients (scaled down beyond it); 0 = no clipping
  */
 public record TrainSettings(
     Path outDir,
@@ -30,7 +31,8 @@ public record TrainSettings(
     int poolBatches,
     long logEvery,
     long checkpointEvery,
-    boolean resume) {
+    boolean resume,
+    float clipNorm) {
 
   public TrainSettings {
     if (steps < 1) {
@@ -41,6 +43,9 @@ public record TrainSettings(
     }
     if (dataThreads < 1) {
       throw new IllegalArgumentException("--data-threads must be >= 1, got " + dataThreads);
+    }
+    if (!(clipNorm >= 0f) || Float.isInfinite(clipNorm)) {
+      throw new IllegalArgumentException("--clip-norm must be a finite number >= 0 (0 = off), got " + clipNorm);
     }
     if (poolBatches < 1 || logEvery < 1 || checkpointEvery < 1 || warmupSteps < 1) {
       throw new IllegalArgumentException("pool, log, checkpoint and warm-up intervals must be >= 1");

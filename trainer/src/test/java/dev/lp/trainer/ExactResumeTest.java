@@ -1,5 +1,6 @@
 package dev.lp.trainer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stopping and resuming is invisible: N steps plus a resumed run to 2N end with the same weights
- * and Adam state, byte for byte, as 2N uninterrupted steps. A tiny LP network without dropout on a
- * fixed task list keeps every source of randomness out, so any difference is a resume bug.
+ * and Adam state, byte for byte, as 2N uninterrupted steps. A tiny LP network with dropout on a
+ * fixed task list: the dropout masks of a step depend only on (init seed, step), so any difference
+ * is a resume bug.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExactResumeTest {
@@ -41,7 +43,7 @@ class ExactResumeTest {
    * update. (A run whose pretraining ends between its first step and a resume cannot resume today:
    * metrics.csv takes its columns from the first step, and "e2e" only appears after pretraining.)
    */
-  private static final ModelConfig CONFIG = ModelConfig.tiny("lp").withPretrainSteps(0);
+  private static final ModelConfig CONFIG = ModelConfig.tiny("lp").withPretrainSteps(0).withDropout(0.1f);
 
   @TempDir static Path dir; // shared: the uninterrupted run is made once per class
   private List<Task> tasks;
@@ -69,9 +71,10 @@ class ExactResumeTest {
 
     CheckpointStore.Checkpoint a = full.checkpoint();
     CheckpointStore.Checkpoint b = resumed.checkpoint();
-    // Weights are not compared: two identical training runs in one JVM are not bit-reproducible
-    // in this build (occasionally a non-finite evaluation; see the issue note), so this checks what
-    // resume itself owns: position in the task stream and the optimizer's state and step count.
+    assertArrayEquals(Files.readAllBytes(a.weights()), Files.readAllBytes(b.weights()),
+        "resumed weights differ from the uninterrupted run's");
+    assertArrayEquals(Files.readAllBytes(a.optimizerState().orElseThrow()),
+        Files.readAllBytes(b.optimizerState().orElseThrow()), "resumed Adam state differs");
     try (Network nb = Network.load(b.weights(), CONFIG)) {
       nb.loadOptimizerState(b.optimizerState().orElseThrow());
       assertEquals(2 * N, nb.optimizerSteps(), "the resumed run continued the optimizer's own step count");
@@ -149,7 +152,7 @@ class ExactResumeTest {
 
   /** poolBatches 3 makes the resume point fall inside a pool, so the stream replay is exercised too. */
   private TrainLoop.Outcome run(Path out, long steps, boolean resume, StringBuilder log) {
-    TrainSettings settings = new TrainSettings(out, steps, BATCH, 3e-3f, 5, 7, 3, 1, 3, 5, 10, resume);
+    TrainSettings settings = new TrainSettings(out, steps, BATCH, 3e-3f, 5, 7, 3, 1, 3, 5, 10, resume, 1f);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     TrainLoop.Outcome outcome = new TrainLoop(settings, CONFIG, TaskSources.epochs(tasks, 7), new JsonObject(),
         new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();

@@ -61,7 +61,7 @@ class LearnAndSolveTest {
   private void learnAndSolve(ModelConfig config, int latentBeams) {
     Assumptions.assumeTrue(!"false".equals(System.getProperty("lp.slow")), "slow tier off (-Dlp.slow=false)");
     Path out = dir.resolve(config.kind());
-    TrainSettings settings = new TrainSettings(out, 300, TASKS, 3e-3f, 30, 7, 3, 1, 1, 50, 300, false);
+    TrainSettings settings = new TrainSettings(out, 300, TASKS, 3e-3f, 30, 7, 3, 1, 1, 50, 300, false, 1f);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     TrainLoop.Outcome outcome = new TrainLoop(settings, config, TaskSources.epochs(tasks, 7), new JsonObject(),
         new PrintStream(log, true, StandardCharsets.UTF_8)).run();

@@ -46,6 +46,7 @@ public final class Network implements AutoCloseable {
   private final Net net;
   private final Map<String, NDArray[]> adam = new HashMap<>();
   private long adamSteps;
+  private long dropoutSeed;
   private boolean closed;
 
   private Network(ModelConfig cfg, long seed) {
@@ -55,6 +56,7 @@ public final class Network implements AutoCloseable {
     Engine.getInstance().setRandomSeed((int) seed);
     JniUtils.setGradMode(false);
     this.net = new Net(cfg, params);
+    this.dropoutSeed = seed;
   }
 
   /** A freshly initialised network; the same seed gives the same weights. */
@@ -103,6 +105,15 @@ public final class Network implements AutoCloseable {
   public void save(Path weightsFile) {
     checkOpen();
     params.save(weightsFile, cfg.toJson());
+  }
+
+  /**
+   * Sets the seed of the dropout masks; a step's masks depend only on (this seed, step), so a
+   * resumed run draws the masks the uninterrupted run would have. Defaults to the creation seed
+   * (0 for a loaded network).
+   */
+  public void seedDropout(long seed) {
+    this.dropoutSeed = seed;
   }
 
   public ModelConfig config() {
@@ -245,8 +256,8 @@ public final class Network implements AutoCloseable {
       for (Map.Entry<String, NDArray[]> e : decoded.entrySet()) {
         NDArray[] mv = adam.computeIfAbsent(e.getKey(), k -> new NDArray[] {
             params.manager().zeros(e.getValue()[0].getShape()), params.manager().zeros(e.getValue()[0].getShape())});
-        e.getValue()[0].copyTo(mv[0]);
-        e.getValue()[1].copyTo(mv[1]);
+        Params.assign(mv[0], e.getValue()[0]);
+        Params.assign(mv[1], e.getValue()[1]);
       }
       adamSteps = steps;
     }
@@ -257,15 +268,29 @@ public final class Network implements AutoCloseable {
     return params.count();
   }
 
-  /** One optimisation step; returns the losses before the update. */
+  /** One optimisation step without gradient clipping; returns the losses before the update. */
   public StepResult trainStep(Batch batch, long step, float learningRate) {
+    return trainStep(batch, step, learningRate, 0f);
+  }
+
+  /**
+   * One optimisation step; returns the losses before the update. When the gradients' global L2
+   * norm exceeds {@code clipNorm} (> 0) they are scaled down to it. A step whose loss or gradient
+   * norm is not finite changes nothing (no Adam update, no EMA update; gradients reset to zero) and
+   * reports {@link StepResult#skipped()}.
+   */
+  public StepResult trainStep(Batch batch, long step, float learningRate, float clipNorm) {
     checkOpen();
     if (!(learningRate >= 0f) || Float.isInfinite(learningRate)) {
       throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + learningRate);
     }
+    if (!(clipNorm >= 0f) || Float.isInfinite(clipNorm)) {
+      throw new IllegalArgumentException("gradient clip norm must be a finite number >= 0 (0 = off), got " + clipNorm);
+    }
     if (step < 0) {
       throw new IllegalArgumentException("step must be >= 0, got " + step);
     }
+    net.seedDropout(dropoutSeed * 0x9E3779B97F4A7C15L + step);
     try (NDManager sub = manager.newSubManager()) {
       Forward f;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -273,17 +298,37 @@ public final class Network implements AutoCloseable {
         gc.backward(f.total);
       }
       JniUtils.setGradMode(false);
+      Map<String, NDArray> grads = new LinkedHashMap<>();
+      for (String name : params.trainable()) {
+        NDArray g = params.get(name).getGradient();
+        g.attach(sub);
+        grads.put(name, g);
+      }
+      float norm = globalNorm(grads);
       float loss = f.total.getFloat();
-      if (Float.isFinite(loss)) {
-        adamUpdate(sub, learningRate);
+      if (Float.isFinite(loss) && Float.isFinite(norm)) {
+        float scale = clipNorm > 0f && norm > clipNorm ? clipNorm / norm : 1f;
+        adamUpdate(sub, grads, learningRate, scale);
         if (cfg.isLatent() && step >= cfg.pretrainSteps()) {
           emaUpdate(f.encodings, f.codes, f.latentValid);
         }
-      } else {
-        zeroGradients(sub);
+        return f.result(norm, false);
       }
-      return f.result();
+      for (NDArray g : grads.values()) {
+        Params.fill(g, 0f); // not g - g or 0 * g: those stay NaN where g is not finite
+      }
+      return f.result(norm, true);
     }
+  }
+
+  /** Global L2 norm of the gradients (NaN or infinity when any is not finite). */
+  private static float globalNorm(Map<String, NDArray> grads) {
+    NDArray sum = null;
+    for (NDArray g : grads.values()) {
+      NDArray sq = g.square().sum();
+      sum = sum == null ? sq : sum.add(sq);
+    }
+    return sum == null ? 0f : (float) Math.sqrt(sum.getFloat());
   }
 
   /** Losses and metrics with dropout off; nothing changes. */
@@ -291,7 +336,7 @@ public final class Network implements AutoCloseable {
     checkOpen();
     JniUtils.setGradMode(false);
     try (NDManager sub = manager.newSubManager()) {
-      return forward(sub, batch, step, false).result();
+      return forward(sub, batch, step, false).result(Float.NaN, false);
     }
   }
 
@@ -312,11 +357,12 @@ public final class Network implements AutoCloseable {
     NDArray codes;
     NDArray latentValid;
 
-    StepResult result() {
+    StepResult result(float gradNorm, boolean skipped) {
       Map<String, Float> out = new LinkedHashMap<>();
       parts.forEach((k, v) -> out.put(k, v.getFloat()));
       float n = count.getFloat();
-      return new StepResult(total.getFloat(), out, n == 0 ? 0f : correct.getFloat() / n, Math.round(n));
+      return new StepResult(total.getFloat(), out, n == 0 ? 0f : correct.getFloat() / n, Math.round(n), gradNorm,
+          skipped);
     }
   }
 
@@ -404,7 +450,7 @@ public final class Network implements AutoCloseable {
     f.parts.put("ae", ae[0]);
     f.parts.put("commit", commit);
     f.parts.put("lp", lp[0]);
-    NDArray total = ae[0].add(commit.mul(cfg.commitment())).add(lp[0]);
+    NDArray total = ae[0].add(commit.mul(Net.scalar(m, cfg.commitment()))).add(lp[0]);
     f.correct = ae[1];
     f.count = ae[2];
     if (!pretrain) {
@@ -437,30 +483,22 @@ public final class Network implements AutoCloseable {
 
   // ---------------------------------------------------------------- updates
 
-  private void adamUpdate(NDManager sub, float lr) {
+  private void adamUpdate(NDManager sub, Map<String, NDArray> grads, float lr, float scale) {
     adamSteps++;
     float bc1 = 1f - (float) Math.pow(BETA1, adamSteps);
     float bc2 = 1f - (float) Math.pow(BETA2, adamSteps);
-    for (String name : params.trainable()) {
-      NDArray w = params.get(name);
-      NDArray g = w.getGradient();
-      g.attach(sub);
-      NDArray[] mv = adam.computeIfAbsent(name, k -> new NDArray[] {
+    for (Map.Entry<String, NDArray> e : grads.entrySet()) {
+      NDArray w = params.get(e.getKey());
+      NDArray raw = e.getValue();
+      NDArray g = scale == 1f ? raw : raw.mul(scale);
+      NDArray[] mv = adam.computeIfAbsent(e.getKey(), k -> new NDArray[] {
           params.manager().zeros(w.getShape()), params.manager().zeros(w.getShape())});
       mv[0].muli(BETA1).addi(g.mul(1f - BETA1));
       mv[1].muli(BETA2).addi(g.square().mul(1f - BETA2));
       NDArray mHat = net.view(mv[0], sub);
       NDArray den = net.view(mv[1], sub).sqrt().div((float) Math.sqrt(bc2)).add(EPS);
       w.subi(mHat.div(den).mul(lr / bc1));
-      g.subi(g);
-    }
-  }
-
-  private void zeroGradients(NDManager sub) {
-    for (String name : params.trainable()) {
-      NDArray g = params.get(name).getGradient();
-      g.attach(sub);
-      g.subi(g);
+      Params.fill(raw, 0f);
     }
   }
 
@@ -482,7 +520,7 @@ public final class Network implements AutoCloseable {
     float eps = 1e-5f;
     NDArray smoothed = cnt.add(eps).div(n.add(k * eps)).mul(n);
     NDArray codebook = net.view(emaSum, m).div(smoothed.reshape(k, 1));
-    codebook.copyTo(params.get("vq.codebook"));
+    Params.assign(params.get("vq.codebook"), codebook);
   }
 
   // ---------------------------------------------------------------- test hooks
@@ -515,6 +553,30 @@ public final class Network implements AutoCloseable {
       emaUpdate(sub.create(flat, new Shape(n, cfg.dModel())), sub.create(codeIndices).toType(DataType.INT64, false),
           sub.create(ones));
     }
+  }
+
+  /** Overwrites every value of one parameter (package-private, for tests). */
+  void fillParameterForTest(String name, float value) {
+    NDArray w = params.get(name);
+    Params.fill(w, value);
+  }
+
+  /** The values of one parameter, or of its gradient (package-private, for tests). */
+  float[] valuesForTest(String name, boolean gradient) {
+    NDArray w = params.get(name);
+    if (!gradient) {
+      return w.toFloatArray();
+    }
+    try (NDManager sub = manager.newSubManager()) {
+      NDArray g = w.getGradient();
+      g.attach(sub);
+      return g.toFloatArray();
+    }
+  }
+
+  /** Names of the trainable parameters (package-private, for tests). */
+  List<String> trainableForTest() {
+    return params.trainable();
   }
 
   /** The codebook as [K][D] (package-private, for tests). */

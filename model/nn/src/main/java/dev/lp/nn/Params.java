@@ -101,6 +101,23 @@ final class Params implements AutoCloseable {
     add(name + ".b", new Shape(out), new float[out], true);
   }
 
+  /**
+   * Writes value into target's own storage, in place. Not {@code copyTo}: DJL's PyTorch
+   * {@code set(Buffer)} behind it re-points the tensor at a Java direct buffer that lives only as
+   * long as the Java wrapper it was called on, so a short-lived wrapper of a long-lived tensor (a
+   * gradient handle, a view) leaves that tensor on freed memory.
+   */
+  static void assign(NDArray target, NDArray value) {
+    target.set(ALL, value);
+  }
+
+  /** Sets every element of target to value, in place (NaN and infinity included). */
+  static void fill(NDArray target, float value) {
+    target.set(ALL, value);
+  }
+
+  private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
+
   NDArray add(String name, Shape shape, float[] values, boolean train) {
     if (arrays.containsKey(name)) {
       throw new IllegalStateException("duplicate parameter " + name);
@@ -205,7 +222,7 @@ final class Params implements AutoCloseable {
             problems.add(e.getKey() + " has shape " + v.getShape() + " in the file, expected " + e.getValue().getShape());
             continue;
           }
-          v.copyTo(e.getValue());
+          assign(e.getValue(), v);
         }
       }
     }

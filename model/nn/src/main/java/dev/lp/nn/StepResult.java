@@ -11,8 +11,11 @@ import java.util.Map;
  * @param tokenAccuracy share of non-pad program target tokens predicted by argmax under teacher
  *     forcing (LP: through the predicted soft latents after pretraining, else the autoencoder)
  * @param tokens number of non-pad program target tokens in the batch
+ * @param gradNorm global L2 norm of the gradients before clipping (NaN for an evaluation)
+ * @param skipped true when the loss or the gradients were not finite and the step changed nothing
  */
-public record StepResult(float loss, Map<String, Float> parts, float tokenAccuracy, int tokens) {
+public record StepResult(float loss, Map<String, Float> parts, float tokenAccuracy, int tokens, float gradNorm,
+    boolean skipped) {
   public StepResult {
     parts = Map.copyOf(parts);
   }

@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
@@ -282,7 +283,20 @@ final class Net {
   }
 
   /** The memories a decoder layer attends to, already projected for that layer. */
-  record Cross(NDArray exK, NDArray exV, NDArray exMask, NDArray latK, NDArray latV, NDArray latMask, boolean noEx) {}
+  record Cross(NDArray exK, NDArray exV, NDArray exMask, NDArray latK, NDArray latV, NDArray latMask, boolean noEx,
+      Slots slots) {
+    Cross(NDArray exK, NDArray exV, NDArray exMask, NDArray latK, NDArray latV, NDArray latMask, boolean noEx) {
+      this(exK, exV, exMask, latK, latV, latMask, noEx, null);
+    }
+  }
+
+  /**
+   * Rows of several tasks in one batch: the example memories are stacked [M,h,Tk,dh] (one per
+   * task, padded to the longest with a key mask) and the queries are gathered into M blocks of
+   * {@code slotRows} slots, task j's rows in block j. toSlots [M*slotRows] gives the row of each
+   * slot (unused slots repeat a row and are dropped), fromSlots [R] the slot of each row.
+   */
+  record Slots(NDArray toSlots, NDArray fromSlots, int tasks, int slotRows) {}
 
   /**
    * Pre-LN decoder layer over x [R,Tq,D]: self-attention (selfK/selfV already include this
@@ -295,11 +309,11 @@ final class Net {
     x = x.add(drop(linear(merge(a), pre + ".self.o"), train));
     NDArray y = norm(x, pre + ".ln2");
     if (cr.latK() == null) {
-      NDArray e = attend(split(linear(y, pre + ".ex.q")), cr.exK(), cr.exV(), cr.exMask(), train);
+      NDArray e = exampleAttention(y, pre, cr, train);
       x = x.add(drop(linear(merge(e), pre + ".ex.o"), train));
     } else {
       NDArray l = merge(attend(split(linear(y, pre + ".lat.q")), cr.latK(), cr.latV(), cr.latMask(), train));
-      NDArray e = merge(attend(split(linear(y, pre + ".ex.q")), cr.exK(), cr.exV(), cr.exMask(), train));
+      NDArray e = merge(exampleAttention(y, pre, cr, train));
       if (cr.noEx()) {
         // zeroed, not skipped, so every parameter still receives a (zero) gradient
         e = e.mul(scalar(e.getManager(), 0f));
@@ -307,6 +321,21 @@ final class Net {
       x = x.add(drop(linear(e.concat(l, -1), pre + ".mix"), train));
     }
     return x.add(drop(ffn(norm(x, pre + ".ln3"), pre, train), train));
+  }
+
+  /** Attention of y [R,Tq,D] to the examples: per row, shared, or by task slots; [R,h,Tq,dh]. */
+  private NDArray exampleAttention(NDArray y, String pre, Cross cr, boolean train) {
+    NDArray q = linear(y, pre + ".ex.q");
+    Slots sl = cr.slots();
+    if (sl == null) {
+      return attend(split(q), cr.exK(), cr.exV(), cr.exMask(), train);
+    }
+    long rows = q.getShape().get(0);
+    NDArray slotted = q.reshape(rows, d).get(new NDIndex("{}", sl.toSlots()))
+        .reshape(sl.tasks(), sl.slotRows(), h, dh).transpose(0, 2, 1, 3);
+    NDArray o = attend(slotted, cr.exK(), cr.exV(), cr.exMask(), train);
+    return o.transpose(0, 2, 1, 3).reshape((long) sl.tasks() * sl.slotRows(), d)
+        .get(new NDIndex("{}", sl.fromSlots())).reshape(rows, 1, h, dh).transpose(0, 2, 1, 3);
   }
 
   /** Self-attention projections of the layer input: {q, k, v} as [R,h,T,dh]. */
@@ -542,6 +571,102 @@ final class Net {
     cache.length++;
     NDArray logits = head(pre, x, groups);
     return logits.reshape(logits.getShape().get(0), -1);
+  }
+
+  /**
+   * One incremental step over the rows of several decoders of one kind (tasks and lengths may
+   * differ) as one batch: caches.get(i) holds rows[i] rows; tokens is [R] in decoder order; ex
+   * holds per layer the stacked example keys and values of the tasks, exMask and slots map rows to
+   * tasks; lat (latent program decoder only) holds the decoders' latent keys/values concatenated in
+   * row order. Self-attention keys of shorter decoders are padded and masked. Each decoder's new
+   * self keys/values are appended to its own cache, attached to keeps.get(i). Returns logits [R,V].
+   */
+  NDArray stepFused(String pre, List<Cache> caches, int[] rows, NDArray tokens, NDArray[] exK, NDArray[] exV,
+      NDArray exMask, Slots slots, NDArray[] latK, NDArray[] latV, NDArray latMask, List<NDManager> keeps) {
+    NDManager m = tokens.getManager();
+    int n = caches.size();
+    int total = 0;
+    int longest = 0;
+    boolean sameLength = true;
+    for (int i = 0; i < n; i++) {
+      total += rows[i];
+      longest = Math.max(longest, caches.get(i).length);
+      sameLength &= caches.get(i).length == caches.get(0).length;
+    }
+    if (longest + 1 > maxPositions()) {
+      throw new IllegalArgumentException("sequence position " + (longest + 1) + " exceeds the maximum " + maxPositions());
+    }
+    long[] at = new long[total];
+    float[] mask = sameLength ? null : new float[total * (longest + 1)];
+    for (int i = 0, r = 0; i < n; i++) {
+      int len = caches.get(i).length;
+      for (int j = 0; j < rows[i]; j++, r++) {
+        at[r] = len;
+        if (mask != null) {
+          for (int k = len + 1; k <= longest; k++) {
+            mask[r * (longest + 1) + k] = NEG;
+          }
+        }
+      }
+    }
+    NDArray selfMask = mask == null ? null : m.create(mask, new Shape(total, 1, 1, longest + 1));
+    NDArray x = embed(tokens.reshape(-1, 1), pre + ".emb")
+        .add(positions.get(m, new NDIndex("{}", m.create(at))).reshape(total, 1, d));
+    long[] cuts = new long[n - 1];
+    for (int i = 0, sum = 0; i < n - 1; i++) {
+      sum += rows[i];
+      cuts[i] = sum;
+    }
+    int layers = c.decoderLayers();
+    for (Cache cache : caches) {
+      if (cache.selfK == null) {
+        cache.selfK = new NDArray[layers];
+        cache.selfV = new NDArray[layers];
+      }
+    }
+    for (int l = 0; l < layers; l++) {
+      String lp = pre + ".l" + l;
+      NDArray[] qkv = selfQkv(x, lp);
+      NDArray k = selfKeys(caches, l, true, qkv[1], cuts, longest, m, keeps);
+      NDArray v = selfKeys(caches, l, false, qkv[2], cuts, longest, m, keeps);
+      Cross cr = new Cross(exK[l], exV[l], exMask, latK == null ? null : latK[l], latV == null ? null : latV[l],
+          latMask, false, slots);
+      x = decoderLayer(x, lp, qkv[0], k, v, selfMask, cr, false);
+    }
+    for (Cache cache : caches) {
+      cache.length++;
+    }
+    NDArray logits = head(pre, x, 1);
+    return logits.reshape(total, -1);
+  }
+
+  /**
+   * Appends this step's keys (or values) [R,h,1,dh] to each decoder's cache of layer l and returns
+   * all rows' keys [R,h,longest+1,dh], shorter caches padded with zeros after their new key.
+   */
+  private NDArray selfKeys(List<Cache> caches, int l, boolean keys, NDArray fresh, long[] cuts, int longest,
+      NDManager m, List<NDManager> keeps) {
+    NDList parts = caches.size() == 1 ? new NDList(fresh) : fresh.split(cuts, 0);
+    NDList padded = new NDList();
+    for (int i = 0; i < caches.size(); i++) {
+      Cache cache = caches.get(i);
+      NDArray[] arr = keys ? cache.selfK : cache.selfV;
+      NDArray part = parts.get(i);
+      NDArray all = arr[l] == null ? part : arr[l].concat(part, 2);
+      replace(arr, l, all, keeps.get(i));
+      if (cache.length < longest) {
+        Shape s = all.getShape();
+        all = all.concat(m.zeros(new Shape(s.get(0), h, longest - cache.length, dh)), 2);
+        all.attach(m);
+      }
+      padded.add(all);
+    }
+    if (padded.size() == 1) {
+      return padded.get(0);
+    }
+    NDArray joined = NDArrays.concat(padded, 0);
+    joined.attach(m);
+    return joined;
   }
 
   private static void replace(NDArray[] arr, int i, NDArray value, NDManager keep) {

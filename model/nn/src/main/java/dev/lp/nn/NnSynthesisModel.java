@@ -21,8 +21,8 @@ import java.util.Objects;
 
 /**
  * The {@link SynthesisModel} port over a {@link Network}'s weights: dropout off, KV-cached
- * decoders, and {@link #stepAll} that runs decoders of one spec, kind and length as one forward
- * call.
+ * decoders, and {@link #stepAll} that runs all decoders of one kind as one forward call, across
+ * tasks (requests) and decode lengths.
  *
  * <p>Latent memories are padded (with key masks) to the longest latent code the model supports,
  * so program decoders with codes of different lengths still share one batch; masked positions
@@ -185,6 +185,12 @@ final class NnSynthesisModel implements SynthesisModel {
     return s;
   }
 
+  /**
+   * Steps all decoders of one kind (program or latent) as one forward call, whatever their tasks
+   * and lengths: rows are concatenated, self-attention caches padded and masked to the longest,
+   * and the example attention runs over the stacked memories of the tasks involved (see
+   * {@link Net.Slots}). The maxpool variant (several memory groups per task) steps each decoder alone.
+   */
   @Override
   public List<float[][]> stepAll(List<Decoder> decoders, List<int[]> tokens) {
     checkOpen();
@@ -194,106 +200,169 @@ final class NnSynthesisModel implements SynthesisModel {
           + (tokens == null ? "null" : tokens.size()) + " token arrays");
     }
     float[][][] results = new float[decoders.size()][][];
-    Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
+    Map<String, List<Integer>> kinds = new LinkedHashMap<>();
     for (int i = 0; i < decoders.size(); i++) {
       if (!(decoders.get(i) instanceof NnDecoder d) || d.spec.model() != this) {
         throw new IllegalArgumentException("decoder " + i + " was not made by this model");
       }
       d.checkStep(tokens.get(i));
-      groups.computeIfAbsent(List.of(d.spec, d.prefix, d.cache.length), k -> new ArrayList<>()).add(i);
-    }
-    for (List<Integer> group : groups.values()) {
-      if (group.size() == 1) {
-        int i = group.get(0);
-        results[i] = ((NnDecoder) decoders.get(i)).step(tokens.get(i));
+      if (decoders.subList(0, i).contains(d)) {
+        throw new IllegalArgumentException("decoder " + i + " appears twice in one stepAll");
+      }
+      if (d.groups > 1) {
+        results[i] = d.step(tokens.get(i));
       } else {
-        List<NnDecoder> ds = new ArrayList<>();
-        List<int[]> ts = new ArrayList<>();
-        for (int i : group) {
-          ds.add((NnDecoder) decoders.get(i));
-          ts.add(tokens.get(i));
-        }
-        float[][][] out = stepMerged(ds, ts);
-        for (int j = 0; j < group.size(); j++) {
-          results[group.get(j)] = out[j];
-        }
+        kinds.computeIfAbsent(d.prefix, k -> new ArrayList<>()).add(i);
+      }
+    }
+    for (List<Integer> kind : kinds.values()) {
+      List<NnDecoder> ds = new ArrayList<>();
+      List<int[]> ts = new ArrayList<>();
+      for (int i : kind) {
+        ds.add((NnDecoder) decoders.get(i));
+        ts.add(tokens.get(i));
+      }
+      float[][][] out = stepFused(ds, ts);
+      for (int j = 0; j < kind.size(); j++) {
+        results[kind.get(j)] = out[j];
       }
     }
     return java.util.Arrays.asList(results);
   }
 
-  /** Concatenates the rows of same-spec, same-kind, same-length decoders into one forward call. */
-  private float[][][] stepMerged(List<NnDecoder> ds, List<int[]> tokens) {
+  private float[][][] stepFused(List<NnDecoder> ds, List<int[]> tokens) {
     JniUtils.setGradMode(false);
     NnDecoder first = ds.get(0);
+    int n = ds.size();
     int layers = cfg.decoderLayers();
+    Map<NnSpec, Integer> taskOf = new LinkedHashMap<>();
+    List<Integer> taskRows = new ArrayList<>();
+    int[] rows = new int[n];
     int total = 0;
-    for (NnDecoder d : ds) {
+    for (int i = 0; i < n; i++) {
+      NnDecoder d = ds.get(i);
+      rows[i] = d.rows;
       total += d.rows;
+      int task = taskOf.computeIfAbsent(d.spec, k -> taskOf.size());
+      if (task == taskRows.size()) {
+        taskRows.add(0);
+      }
+      taskRows.set(task, taskRows.get(task) + d.rows);
     }
+    int tasks = taskOf.size();
+    int slotRows = taskRows.stream().mapToInt(Integer::intValue).max().orElse(1);
     int[] tok = new int[total];
-    int at = 0;
-    for (int i = 0; i < ds.size(); i++) {
-      System.arraycopy(tokens.get(i), 0, tok, at, ds.get(i).rows);
-      at += ds.get(i).rows;
+    long[] fromSlots = new long[total];
+    long[] toSlots = new long[tasks * slotRows];
+    int[] filled = new int[tasks];
+    for (int i = 0, r = 0; i < n; i++) {
+      System.arraycopy(tokens.get(i), 0, tok, r, rows[i]);
+      int task = taskOf.get(ds.get(i).spec);
+      for (int j = 0; j < rows[i]; j++, r++) {
+        int slot = task * slotRows + filled[task]++;
+        fromSlots[r] = slot;
+        toSlots[slot] = r;
+      }
+    }
+    for (int task = 0; task < tasks; task++) {
+      for (int j = filled[task]; j < slotRows; j++) {
+        toSlots[task * slotRows + j] = toSlots[task * slotRows]; // unused slot: any row of the task
+      }
     }
     try (NDManager tmp = manager.newSubManager()) {
-      Net.Cache merged = new Net.Cache();
-      merged.exK = first.cache.exK;
-      merged.exV = first.cache.exV;
-      merged.exMask = first.cache.exMask;
-      merged.length = first.cache.length;
-      if (first.cache.selfK != null) {
-        merged.selfK = new NDArray[layers];
-        merged.selfV = new NDArray[layers];
-        for (int l = 0; l < layers; l++) {
-          final int layer = l;
-          merged.selfK[l] = concat(tmp, ds, d -> d.cache.selfK[layer]);
-          merged.selfV[l] = concat(tmp, ds, d -> d.cache.selfV[layer]);
-        }
-      }
+      NDArray[][] ex = stackedExamples(first.prefix, new ArrayList<>(taskOf.keySet()), tmp);
+      Net.Slots slots = new Net.Slots(tmp.create(toSlots), tmp.create(fromSlots), tasks, slotRows);
+      NDArray[] latK = null;
+      NDArray[] latV = null;
+      NDArray latMask = null;
       if (first.cache.latK != null) {
-        merged.latK = new NDArray[layers];
-        merged.latV = new NDArray[layers];
+        latK = new NDArray[layers];
+        latV = new NDArray[layers];
         for (int l = 0; l < layers; l++) {
           final int layer = l;
-          merged.latK[l] = concat(tmp, ds, d -> d.cache.latK[layer]);
-          merged.latV[l] = concat(tmp, ds, d -> d.cache.latV[layer]);
+          latK[l] = concat(tmp, ds, d -> d.cache.latK[layer]);
+          latV[l] = concat(tmp, ds, d -> d.cache.latV[layer]);
         }
-        merged.latMask = concat(tmp, ds, d -> d.cache.latMask);
+        latMask = concat(tmp, ds, d -> d.cache.latMask);
       }
-      NDArray logits = net.step(first.prefix, merged, tmp.create(tok), first.groups, tmp);
+      List<Net.Cache> caches = new ArrayList<>();
+      List<NDManager> keeps = new ArrayList<>();
+      for (NnDecoder d : ds) {
+        caches.add(d.cache);
+        keeps.add(d.m);
+      }
+      NDArray logits = net.stepFused(first.prefix, caches, rows, tmp.create(tok), ex[0], ex[1], ex[2][0], slots, latK,
+          latV, latMask, keeps);
       float[] flat = logits.logSoftmax(-1).toFloatArray();
       int vocab = first.vocab;
-      long[] cuts = new long[ds.size() - 1];
-      at = 0;
-      for (int i = 0; i < cuts.length; i++) {
-        at += ds.get(i).rows * first.groups;
-        cuts[i] = at;
-      }
-      for (int l = 0; l < layers; l++) {
-        NDList ks = merged.selfK[l].split(cuts, 0);
-        NDList vs = merged.selfV[l].split(cuts, 0);
-        for (int i = 0; i < ds.size(); i++) {
-          ds.get(i).setSelf(l, ks.get(i), vs.get(i));
+      float[][][] out = new float[n][][];
+      for (int i = 0, r = 0; i < n; i++) {
+        out[i] = new float[rows[i]][vocab];
+        for (int j = 0; j < rows[i]; j++, r++) {
+          System.arraycopy(flat, r * vocab, out[i][j], 0, vocab);
         }
-      }
-      float[][][] out = new float[ds.size()][][];
-      at = 0;
-      for (int i = 0; i < ds.size(); i++) {
-        NnDecoder d = ds.get(i);
-        d.cache.length++;
-        out[i] = new float[d.rows][vocab];
-        for (int r = 0; r < d.rows; r++) {
-          System.arraycopy(flat, (at + r) * vocab, out[i][r], 0, vocab);
-        }
-        at += d.rows;
       }
       return out;
     }
   }
 
+  /**
+   * Example keys and values of the given tasks for one decoder kind, per layer [M,h,Tk,dh] padded
+   * to the longest memory, and their key mask [M,h,1,Tk]: {K..., V..., {mask}}. One task uses its
+   * spec's arrays as they are.
+   */
+  private NDArray[][] stackedExamples(String prefix, List<NnSpec> specs, NDManager tmp) {
+    if (specs.size() == 1) {
+      return specs.get(0).sharedFor(prefix);
+    }
+    int layers = cfg.decoderLayers();
+    long longest = 0;
+    List<NDArray[][]> kvs = new ArrayList<>();
+    for (NnSpec s : specs) {
+      NDArray[][] kv = s.sharedFor(prefix);
+      kvs.add(kv);
+      longest = Math.max(longest, kv[0][0].getShape().get(2));
+    }
+    NDArray[][] out = new NDArray[3][];
+    for (int part = 0; part < 2; part++) {
+      out[part] = new NDArray[layers];
+      for (int l = 0; l < layers; l++) {
+        NDList list = new NDList();
+        for (NDArray[][] kv : kvs) {
+          list.add(padKeys(kv[part][l], 2, longest, 0f, tmp));
+        }
+        out[part][l] = ai.djl.ndarray.NDArrays.concat(list, 0);
+        out[part][l].attach(tmp);
+      }
+    }
+    NDList masks = new NDList();
+    for (NDArray[][] kv : kvs) {
+      masks.add(padKeys(kv[2][0], 3, longest, Net.NEG, tmp));
+    }
+    out[2] = new NDArray[] {ai.djl.ndarray.NDArrays.concat(masks, 0)};
+    out[2][0].attach(tmp);
+    return out;
+  }
+
+  /** x padded with value along axis to length (keys [1,h,T,dh] on axis 2, masks [1,h,1,T] on 3). */
+  private static NDArray padKeys(NDArray x, int axis, long length, float value, NDManager tmp) {
+    Shape s = x.getShape();
+    long have = s.get(axis);
+    if (have == length) {
+      return x;
+    }
+    long[] dims = s.getShape().clone();
+    dims[axis] = length - have;
+    NDArray pad = tmp.full(new Shape(dims), value);
+    NDArray r = x.concat(pad, axis);
+    r.attach(tmp);
+    return r;
+  }
+
   private static NDArray concat(NDManager tmp, List<NnDecoder> ds, java.util.function.Function<NnDecoder, NDArray> f) {
+    if (ds.size() == 1) {
+      return f.apply(ds.get(0));
+    }
     NDList list = new NDList();
     for (NnDecoder d : ds) {
       list.add(f.apply(d));
@@ -468,23 +537,6 @@ final class NnSynthesisModel implements SynthesisModel {
           System.arraycopy(flat, r * vocab, out[r], 0, vocab);
         }
         return out;
-      }
-    }
-
-    void setSelf(int layer, NDArray k, NDArray v) {
-      k.attach(m);
-      v.attach(m);
-      if (cache.selfK == null) {
-        cache.selfK = new NDArray[cfg.decoderLayers()];
-        cache.selfV = new NDArray[cfg.decoderLayers()];
-      }
-      NDArray oldK = cache.selfK[layer];
-      NDArray oldV = cache.selfV[layer];
-      cache.selfK[layer] = k;
-      cache.selfV[layer] = v;
-      if (oldK != null) {
-        oldK.close();
-        oldV.close();
       }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lp.dsl.Tokens;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.SynthesisModel.Decoder;
 import java.util.ArrayList;
@@ -193,6 +194,61 @@ class KvCacheTest {
       List<float[][]> all = m.stepAll(List.of(a1, b1), List.of(new int[] {5, 6, 7}, new int[] {9}));
       assertClose(a2.step(new int[] {5, 6, 7}), all.get(0));
       assertClose(b2.step(new int[] {9}), all.get(1));
+    }
+  }
+
+  @Test
+  void stepAllAcrossTasksAndLengthsEqualsSteppingEachAlone() {
+    for (Network net : List.of(lp, baseline)) {
+      boolean latent = net.config().isLatent();
+      try (SynthesisModel m = net.inference("t");
+          var s1 = m.encode(INPUTS, OUTPUTS);
+          var s2 = m.encode(List.of("Mason Smith", "Ann Lee"), List.of("Smith M", "Lee A"));
+          var s3 = m.encode(List.of("2024.11.24 is a long date string here"), List.of("24"))) {
+        List<SynthesisModel.Spec> specs = List.of(s1, s2, s3);
+        int[][][] codes = {{{3, 4}, {5, 6, 7}}, {{8}}, {{9, 10}, {11}, {12, 13, 14}}};
+        List<Decoder> fused = new ArrayList<>();
+        List<Decoder> alone = new ArrayList<>();
+        List<int[]> next = new ArrayList<>();
+        try {
+          for (int step = 0; step < 7; step++) {
+            if (step < specs.size()) {
+              // one new task joins per step, so lengths differ across the batch
+              int[][] c = latent ? codes[step] : new int[codes[step].length][0];
+              fused.add(m.programDecoder(specs.get(step), c));
+              alone.add(m.programDecoder(specs.get(step), c));
+              int[] bos = new int[c.length];
+              Arrays.fill(bos, Tokens.BOS);
+              next.add(bos);
+              if (latent) {
+                fused.add(m.latentDecoder(specs.get(step), 2));
+                alone.add(m.latentDecoder(specs.get(step), 2));
+                next.add(new int[] {ModelConfig.LATENT_BOS, ModelConfig.LATENT_BOS});
+              }
+            }
+            List<float[][]> all = m.stepAll(fused, next);
+            for (int i = 0; i < fused.size(); i++) {
+              float[][] expected = alone.get(i).step(next.get(i));
+              assertClose(expected, all.get(i));
+              int[] t = new int[expected.length];
+              for (int r = 0; r < t.length; r++) {
+                t[r] = argmax(expected[r]);
+              }
+              next.set(i, t);
+            }
+            if (step == 4) {
+              // beams re-rank mid-way: reorder (and shrink) one decoder in both copies
+              fused.get(0).reorder(new int[] {1, 1, 0});
+              alone.get(0).reorder(new int[] {1, 1, 0});
+              int[] t = next.get(0);
+              next.set(0, new int[] {t[1], t[1], t[0]});
+            }
+          }
+        } finally {
+          fused.forEach(Decoder::close);
+          alone.forEach(Decoder::close);
+        }
+      }
     }
   }
 

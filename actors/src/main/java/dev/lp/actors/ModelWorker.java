@@ -259,6 +259,8 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
   private void runGroup(SynthesisModel model, List<Step> steps) {
     List<Step> ready = new ArrayList<>(steps.size());
     for (Step s : steps) {
+      // Reordering gathers the decoder's KV cache rows: model work, charged as model time.
+      long r0 = System.nanoTime();
       try {
         if (s.parents() != null) {
           s.decoder().reorder(s.parents());
@@ -266,6 +268,10 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
         ready.add(s);
       } catch (RuntimeException e) {
         s.replyTo().tell(new Failed("decoder reorder failed: " + describe(e)));
+      } finally {
+        if (s.parents() != null && s.stats() != null) {
+          s.stats().modelNanos.add(System.nanoTime() - r0);
+        }
       }
     }
     if (ready.isEmpty()) {

@@ -11,10 +11,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Direct model-level measurement of batched decoding: {@code decoders} program decoders of one
- * request (one spec), each with {@code rows} beam rows, advance {@code steps} tokens either all
- * together through one {@code stepAll} call per step, or one decoder per call. Same rows, same
- * tokens, same number of steps; only the grouping differs, so the ratio is what batching buys.
+ * Direct model-level measurement of batched decoding: for each of {@code tasks} requests (encoded
+ * tasks), {@code decoders} program decoders with {@code rows} beam rows each advance {@code steps}
+ * tokens, either all together through one {@code stepAll} call per step, or one decoder per call.
+ * Request t's decoders start t tokens ahead, so lengths differ across requests as they do in the
+ * engine. Same rows, same tokens, same number of steps; only the grouping differs, so the ratio is
+ * what batching buys.
  */
 public final class BatchingBench {
 
@@ -28,7 +30,7 @@ public final class BatchingBench {
    * @param batchedCpuNanos process CPU time of the batched round (all threads, PyTorch's pool included)
    * @param aloneCpuNanos process CPU time of the one-at-a-time round
    */
-  public record Result(int decoders, int rows, int steps, int rounds, long batchedNanos, long aloneNanos,
+  public record Result(int tasks, int decoders, int rows, int steps, int rounds, long batchedNanos, long aloneNanos,
       long batchedCpuNanos, long aloneCpuNanos) {
 
     /** The same ratio in process CPU time, which time stolen by other processes does not inflate. */
@@ -39,12 +41,17 @@ public final class BatchingBench {
 
     /** Decoder steps (one decoder advancing one token, all its rows) per second, batched. */
     public double batchedStepsPerSecond() {
-      return (double) decoders * steps / (batchedNanos / 1e9);
+      return (double) tasks * decoders * steps / (batchedNanos / 1e9);
     }
 
     /** Decoder steps per second, one decoder per forward call. */
     public double aloneStepsPerSecond() {
-      return (double) decoders * steps / (aloneNanos / 1e9);
+      return (double) tasks * decoders * steps / (aloneNanos / 1e9);
+    }
+
+    /** All decoders of one round. */
+    public int totalDecoders() {
+      return tasks * decoders;
     }
 
     /** How many times faster batched decoding is. */
@@ -58,58 +65,78 @@ public final class BatchingBench {
    *
    * @throws IllegalArgumentException when a count is out of range for the model
    */
-  public static Result measure(SynthesisModel model, Task task, int decoders, int rows, int steps, int rounds) {
+  public static Result measure(SynthesisModel model, List<Task> tasks, int decoders, int rows, int steps, int rounds) {
     ModelInfo info = model.info();
-    if (decoders < 1 || rows < 1 || rounds < 1) {
-      throw new IllegalArgumentException("decoders, rows and rounds must be >= 1, got "
-          + decoders + ", " + rows + ", " + rounds);
+    if (tasks.isEmpty() || decoders < 1 || rows < 1 || rounds < 1) {
+      throw new IllegalArgumentException("tasks, decoders, rows and rounds must be >= 1, got "
+          + tasks.size() + ", " + decoders + ", " + rows + ", " + rounds);
     }
-    if (steps < 1 || steps > info.maxProgramLength() - 1) {
-      throw new IllegalArgumentException("steps must be in 1.." + (info.maxProgramLength() - 1) + ", got " + steps);
+    if (steps < 1 || steps + tasks.size() > info.maxProgramLength() - 1) {
+      throw new IllegalArgumentException("steps plus tasks must be at most " + (info.maxProgramLength() - 1) + ", got "
+          + steps + " + " + tasks.size());
     }
-    try (Spec spec = model.encode(task.inputs(), task.outputs())) {
-      round(model, spec, decoders, rows, steps, true);
-      round(model, spec, decoders, rows, steps, false);
+    List<Spec> specs = new ArrayList<>();
+    try {
+      for (Task t : tasks) {
+        specs.add(model.encode(t.inputs(), t.outputs()));
+      }
+      round(model, specs, decoders, rows, steps, true);
+      round(model, specs, decoders, rows, steps, false);
       long[] batched = new long[rounds];
       long[] alone = new long[rounds];
       long[] batchedCpu = new long[rounds];
       long[] aloneCpu = new long[rounds];
       for (int r = 0; r < rounds; r++) {
-        long[] b = round(model, spec, decoders, rows, steps, true);
-        long[] a = round(model, spec, decoders, rows, steps, false);
+        long[] b = round(model, specs, decoders, rows, steps, true);
+        long[] a = round(model, specs, decoders, rows, steps, false);
         batched[r] = b[0];
         batchedCpu[r] = b[1];
         alone[r] = a[0];
         aloneCpu[r] = a[1];
       }
-      return new Result(decoders, rows, steps, rounds, min(batched), min(alone), min(batchedCpu), min(aloneCpu));
+      return new Result(tasks.size(), decoders, rows, steps, rounds, min(batched), min(alone), min(batchedCpu),
+          min(aloneCpu));
+    } finally {
+      specs.forEach(Spec::close);
     }
   }
 
   /** {wall nanos, process CPU nanos} of the timed steps. */
-  private static long[] round(SynthesisModel model, Spec spec, int decoders, int rows, int steps, boolean together) {
+  private static long[] round(SynthesisModel model, List<Spec> specs, int decoders, int rows, int steps,
+      boolean together) {
     ModelInfo info = model.info();
-    List<Decoder> ds = new ArrayList<>(decoders);
+    List<Decoder> ds = new ArrayList<>();
     try {
-      for (int i = 0; i < decoders; i++) {
-        ds.add(model.programDecoder(spec, new int[][] {latentCode(info, i)}));
-      }
-      // BOS on the single row each decoder opens with, then fan out to the beam width, as a beam does.
-      List<int[]> bos = new ArrayList<>();
-      ds.forEach(d -> bos.add(new int[] {Tokens.BOS}));
-      model.stepAll(ds, bos);
-      for (Decoder d : ds) {
-        d.reorder(new int[rows]);
+      for (int t = 0; t < specs.size(); t++) {
+        List<Decoder> mine = new ArrayList<>();
+        for (int i = 0; i < decoders; i++) {
+          mine.add(model.programDecoder(specs.get(t), new int[][] {latentCode(info, t * decoders + i)}));
+        }
+        // BOS on the single row each decoder opens with, then fan out to the beam width, as a beam does;
+        // request t then runs t tokens ahead of request 0.
+        List<int[]> bos = new ArrayList<>();
+        mine.forEach(d -> bos.add(new int[] {Tokens.BOS}));
+        model.stepAll(mine, bos);
+        for (Decoder d : mine) {
+          d.reorder(new int[rows]);
+        }
+        for (int s = 0; s < t; s++) {
+          List<int[]> tok = new ArrayList<>();
+          for (int i = 0; i < mine.size(); i++) {
+            tok.add(filled(rows, 3 + s));
+          }
+          model.stepAll(mine, tok);
+        }
+        ds.addAll(mine);
       }
       long c0 = processCpu();
       long t0 = System.nanoTime();
       for (int s = 0; s < steps; s++) {
-        int[] tok = new int[rows];
         // Any non-special id: the cost of a step does not depend on which token is fed.
-        Arrays.fill(tok, 3 + s % (info.programVocab() - 3));
+        int[] tok = filled(rows, 3 + s % (info.programVocab() - 3));
         if (together) {
-          List<int[]> tokens = new ArrayList<>(decoders);
-          for (int i = 0; i < decoders; i++) {
+          List<int[]> tokens = new ArrayList<>(ds.size());
+          for (int i = 0; i < ds.size(); i++) {
             tokens.add(tok);
           }
           model.stepAll(ds, tokens);
@@ -124,6 +151,12 @@ public final class BatchingBench {
     } finally {
       ds.forEach(Decoder::close);
     }
+  }
+
+  private static int[] filled(int n, int token) {
+    int[] a = new int[n];
+    Arrays.fill(a, token);
+    return a;
   }
 
   /** A valid latent code for decoder {@code i} (empty for a model without latents). */

@@ -1,6 +1,8 @@
 package dev.lp.app;
 
+import dev.lp.actors.ModelSource;
 import dev.lp.app.kafka.AppConfig;
+import dev.lp.app.kafka.CheckpointWatcher;
 import dev.lp.app.kafka.DemoTasks;
 import dev.lp.app.kafka.EmbeddedKafka;
 import dev.lp.app.kafka.EventPrinter;
@@ -43,16 +45,24 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--beam", paramLabel = "B", description = "Beam size B. Default: ${DEFAULT-VALUE}.")
   int beam = 10;
 
+  @Option(names = "--no-reload", description = "Serve --model only; do not follow lp.checkpoints (e.g. `lp publish-checkpoint`).")
+  boolean noReload;
+
   @Override
   public Integer call() throws Exception {
     var conf = AppConfig.load(null);
-    var models = Models.open(model);
+    ModelSource models = Models.open(model);
     var out = System.out;
     long t0 = System.nanoTime();
     var kafka = EmbeddedKafka.start(port, null, conf.getInt("lp.broker.partitions"));
     out.printf("broker ready at %s in %d ms%n", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
     Worker worker = null;
+    CheckpointWatcher watcher = null;
     try {
+      if (!noReload) {
+        watcher = CheckpointWatcher.start(kafka.bootstrapServers(), models.current(), CheckpointWatcher.defaultDrain(conf));
+        models = watcher;
+      }
       worker = Worker.start(conf, kafka.bootstrapServers(), "lp-demo", models);
       if (!worker.intake().awaitAssignment(Duration.ofSeconds(30))) {
         System.err.println("lp demo: the worker got no partitions within 30 s");
@@ -98,12 +108,17 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         var stop = new CountDownLatch(1);
         var w = worker;
+        var reload = watcher;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           w.close();
+          if (reload != null) {
+            reload.close();
+          }
           kafka.close();
           stop.countDown();
         }, "lp-demo-stop"));
         worker = null;
+        watcher = null;
         stop.await();
         return 0;
       }
@@ -111,6 +126,11 @@ public final class DemoCommand implements Callable<Integer> {
     } finally {
       if (worker != null) {
         worker.close();
+      }
+      if (watcher != null) {
+        watcher.close();
+      }
+      if (worker != null || watcher != null || !keepRunning) {
         kafka.close();
       }
     }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         TrainReportCommand.class,
         EvalCommand.class,
         ServeCommand.class, SynthesizeCommand.class, DemoCommand.class, BrokerCommand.class,
+        PublishCheckpointCommand.class,
     })
 public final class Main implements Runnable {
 

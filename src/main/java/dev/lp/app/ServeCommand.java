@@ -1,6 +1,8 @@
 package dev.lp.app;
 
+import dev.lp.actors.ModelSource;
 import dev.lp.app.kafka.AppConfig;
+import dev.lp.app.kafka.CheckpointWatcher;
 import dev.lp.app.kafka.Models;
 import dev.lp.app.kafka.Worker;
 import java.nio.file.Path;
@@ -29,12 +31,42 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--model", description = "shipped | shipped:baseline | checkpoint:DIR | scripted | scripted:TASKS.jsonl. Default: ${DEFAULT-VALUE}.")
   String model = "shipped";
 
+  @Option(names = "--no-reload", description = "Serve --model only; do not follow lp.checkpoints for newer checkpoints.")
+  boolean noReload;
+
+  @Option(names = "--reload-drain", paramLabel = "SECONDS",
+      description = "How long a hot-reloaded-away model stays open for running requests (default: lp.engine.default-deadline + 5 s).")
+  Integer reloadDrainSeconds;
+
   @Override
   public Integer call() throws Exception {
-    var worker = Worker.start(AppConfig.load(config), bootstrap, group, Models.open(model));
-    var hook = new Thread(worker::close, "lp-serve-stop");
+    var conf = AppConfig.load(config);
+    ModelSource models = Models.open(model);
+    CheckpointWatcher watcher = null;
+    if (!noReload) {
+      String servers = bootstrap != null ? bootstrap : conf.getString("lp.kafka.bootstrap-servers");
+      watcher = CheckpointWatcher.start(servers, models.current(), drain(conf, reloadDrainSeconds));
+      models = watcher;
+    }
+    Worker worker;
+    try {
+      worker = Worker.start(conf, bootstrap, group, models);
+    } catch (RuntimeException e) {
+      if (watcher != null) {
+        watcher.close();
+      }
+      throw e;
+    }
+    var reload = watcher;
+    var hook = new Thread(() -> {
+      worker.close();
+      if (reload != null) {
+        reload.close();
+      }
+    }, "lp-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    System.out.println("worker serving (model " + model + "); Ctrl-C or SIGTERM stops it");
+    System.out.println("worker serving (model " + model + (watcher == null ? "" : ", hot reload from lp.checkpoints")
+        + "); Ctrl-C or SIGTERM stops it");
     System.out.flush();
     while (!worker.awaitTermination(Duration.ofSeconds(1))) {
       // waiting for SIGTERM (the hook closes the worker) or a fatal intake failure
@@ -43,12 +75,23 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("worker failed: " + worker.intake().failure().get());
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
-        worker.close();
+        hook.run();
       } catch (IllegalStateException shuttingDown) {
         // the JVM is already stopping; the hook closes the worker
       }
       return 1;
     }
     return 0;
+  }
+
+  /** The drain period of a replaced model: the flag's, else the engine's default deadline + a margin. */
+  static Duration drain(com.typesafe.config.Config conf, Integer seconds) {
+    if (seconds == null) {
+      return CheckpointWatcher.defaultDrain(conf);
+    }
+    if (seconds < 0) {
+      throw new IllegalArgumentException("--reload-drain must be >= 0 seconds, got " + seconds);
+    }
+    return Duration.ofSeconds(seconds);
   }
 }

@@ -12,6 +12,9 @@ import dev.lp.trainer.TaskSource;
 import dev.lp.trainer.TaskSources;
 import dev.lp.trainer.TrainLoop;
 import dev.lp.trainer.TrainSettings;
+import dev.lp.trainer.checkpoint.CheckpointStore;
+import dev.lp.trainer.publish.CheckpointPublisher;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,8 +102,15 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue from the newest checkpoint under --out")
   boolean resume;
 
+  @Option(names = "--publish", paramLabel = "HOST:PORT",
+      description = "also publish every checkpoint on lp.checkpoints of this Kafka cluster (workers hot-reload it)")
+  String publish;
+
   @Override
   public Integer call() {
+    if (publish != null && !publish.matches("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*")) {
+      throw usage("--publish must be HOST:PORT[,HOST:PORT...], got '" + publish + "'");
+    }
     ModelConfig config = modelConfig();
     TaskSource source = taskSource();
     TrainSettings settings;
@@ -117,14 +127,33 @@ public final class TrainCommand implements Callable<Integer> {
     recipe.addProperty("command", CommandText.of(spec));
     recipe.addProperty("data", tasksFile != null ? "file:" + tasksFile
         : String.format(Locale.ROOT, "sampler(maxExpressions=%d, maxInputLength=%d)", maxExpressions, maxInputLength));
+    CheckpointPublisher publisher = publish == null ? null : new CheckpointPublisher(publish, Duration.ofSeconds(60));
     try {
-      TrainLoop.Outcome o = new TrainLoop(settings, config, source, recipe, System.err).run();
+      TrainLoop loop = new TrainLoop(settings, config, source, recipe, System.err);
+      if (publisher != null) {
+        loop.onCheckpoint(c -> publishQuietly(publisher, c));
+      }
+      TrainLoop.Outcome o = loop.run();
       System.out.printf(Locale.ROOT, "trained %s to step %d (%d tasks seen, %.1f tasks/s this run); checkpoint %s%n",
           config.kind(), o.steps(), o.tasksSeen(), o.tasksPerSecond(), o.checkpoint() == null ? "-" : o.checkpoint().dir());
       return 0;
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("lp train: " + e.getMessage());
       return 1;
+    } finally {
+      if (publisher != null) {
+        publisher.close();
+      }
+    }
+  }
+
+  /** A checkpoint that cannot be published is reported, and training goes on: it is safe on disk. */
+  private static void publishQuietly(CheckpointPublisher publisher, CheckpointStore.Checkpoint c) {
+    try {
+      var p = publisher.publish(c.dir());
+      System.err.printf(Locale.ROOT, "%npublished %s on lp.checkpoints (%d chunks, %d bytes)%n", p.version(), p.chunks(), p.bytes());
+    } catch (RuntimeException e) {
+      System.err.printf(Locale.ROOT, "%nlp train: could not publish %s (training goes on): %s%n", c.version(), e.getMessage());
     }
   }
 

@@ -61,6 +61,7 @@ class KafkaEdgeE2ETest {
   private EmbeddedKafka kafka;
   private Worker worker;
   private SynthesisClient client;
+  private ServingStack stack;
   private final SynthesisModel fast = Models.scripted(List.of(), Duration.ZERO);
   private final AtomicReference<SynthesisModel> model = new AtomicReference<>(fast);
   private final ModelSource source = model::get;
@@ -75,24 +76,19 @@ class KafkaEdgeE2ETest {
 
   @BeforeAll
   void start() throws Exception {
-    kafka = EmbeddedKafka.start(0, null, 2);
-    worker = Worker.start(config(), kafka.bootstrapServers(), GROUP, source);
-    assertTrue(worker.intake().awaitAssignment(WAIT), "worker got partitions");
-    client = SynthesisClient.connect(kafka.bootstrapServers(), Duration.ofSeconds(10));
+    stack = ServingStack.start(2, config(), GROUP, source, WAIT, fast);
+    kafka = stack.kafka;
+    worker = stack.worker;
+    client = stack.client;
   }
 
   @AfterAll
   void stop() {
-    if (client != null) {
-      client.close();
+    if (stack != null) {
+      stack.close();
+    } else {
+      fast.close();
     }
-    if (worker != null) {
-      worker.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-    fast.close();
   }
 
   private static SynthesisRequest.Builder request(String id, DemoTasks.Task task) {

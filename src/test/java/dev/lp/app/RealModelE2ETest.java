@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.kafka.AppConfig;
-import dev.lp.app.kafka.EmbeddedKafka;
 import dev.lp.app.kafka.SynthesisClient;
-import dev.lp.app.kafka.Worker;
 import dev.lp.data.SamplerConfig;
 import dev.lp.data.TaskSampler;
 import dev.lp.dsl.ProgramText;
@@ -52,8 +50,7 @@ class RealModelE2ETest {
 
   private final List<Task> tasks = new ArrayList<>();
   private SynthesisModel model;
-  private EmbeddedKafka kafka;
-  private Worker worker;
+  private ServingStack stack;
   private SynthesisClient client;
 
   @BeforeAll
@@ -66,24 +63,15 @@ class RealModelE2ETest {
     new TrainLoop(settings, ModelConfig.tiny("lp").withPretrainSteps(80), TaskSources.epochs(tasks, 5),
         new JsonObject(), new PrintStream(OutputStream.nullOutputStream())).run();
     model = ModelLoader.load(dir);
-    kafka = EmbeddedKafka.start(0, null, 2);
-    worker = Worker.start(AppConfig.load(null), kafka.bootstrapServers(), "real-model-e2e", ModelSource.fixed(model));
-    assertTrue(worker.intake().awaitAssignment(WAIT), "worker got partitions");
-    client = SynthesisClient.connect(kafka.bootstrapServers(), Duration.ofSeconds(10));
+    stack = ServingStack.start(2, AppConfig.load(null), "real-model-e2e", ModelSource.fixed(model), WAIT, model);
+    client = stack.client;
   }
 
   @AfterAll
   void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (worker != null) {
-      worker.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-    if (model != null) {
+    if (stack != null) {
+      stack.close();
+    } else if (model != null) {
       model.close();
     }
   }

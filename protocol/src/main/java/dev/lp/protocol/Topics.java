@@ -13,7 +13,10 @@ public final class Topics {
   public static final String REQUESTS = "lp.requests";
   /** {@link SynthesisEvent} values. */
   public static final String RESULTS = "lp.results";
-  /** Compacted topic announcing published checkpoints. */
+  /**
+   * {@link CheckpointChunk} values: published checkpoints' weights in chunks, keyed by
+   * {@link #checkpointKey}; compacted, and read from the beginning by every worker.
+   */
   public static final String CHECKPOINTS = "lp.checkpoints";
 
   /** The protocol version this build writes and accepts. */
@@ -27,6 +30,17 @@ public final class Topics {
       throw new IllegalArgumentException("requestId must not be null");
     }
     return requestId.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The record key of one checkpoint chunk: {@code version + "/" + index}. */
+  public static byte[] checkpointKey(String version, int index) {
+    if (version == null || version.isEmpty()) {
+      throw new IllegalArgumentException("checkpoint version must not be empty");
+    }
+    if (index < 0) {
+      throw new IllegalArgumentException("checkpoint chunk index must be >= 0, got " + index);
+    }
+    return (version + "/" + index).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The request id a record key names ("" for a null key). */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The training loop: batches from a {@link BatchStream}, one {@link Network#trainStep} per batch
@@ -37,6 +38,7 @@ public final class TrainLoop {
   private final TaskSource source;
   private final JsonObject recipe;
   private final PrintStream progress;
+  private Consumer<CheckpointStore.Checkpoint> onCheckpoint = c -> {};
 
   /**
    * @param config the network to build (ignored on resume: the checkpoint's config wins, and a
@@ -51,6 +53,18 @@ public final class TrainLoop {
     this.source = source;
     this.recipe = recipe;
     this.progress = progress;
+  }
+
+  /**
+   * Calls {@code listener} on the training thread after each checkpoint is written (e.g. to
+   * publish it); an exception it throws ends the run, so a listener that may fail should catch.
+   */
+  public TrainLoop onCheckpoint(Consumer<CheckpointStore.Checkpoint> listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("the checkpoint listener must not be null");
+    }
+    this.onCheckpoint = listener;
+    return this;
   }
 
   public Outcome run() {
@@ -147,6 +161,7 @@ public final class TrainLoop {
         }
         if (step % settings.checkpointEvery() == 0 || step == settings.steps()) {
           last = checkpoint(store, net, cfg, step, tasksSeen, lastMetrics);
+          onCheckpoint.accept(last);
         }
         if (metrics != null && (step % settings.checkpointEvery() == 0 || step == settings.steps())) {
           metrics.plot(settings.outDir().resolve("loss.png"), cfg.kind() + " training loss", lossColumns(metrics.columns()));

@@ -1,0 +1,389 @@
+package dev.lp.app.kafka;
+
+import com.typesafe.config.Config;
+import dev.lp.actors.ModelSource;
+import dev.lp.app.ModelLoader;
+import dev.lp.protocol.CheckpointChunk;
+import dev.lp.protocol.Topics;
+import dev.lp.search.ForwardingSynthesisModel;
+import dev.lp.search.ModelInfo;
+import dev.lp.search.SynthesisModel;
+import dev.lp.trainer.checkpoint.CheckpointStore;
+import dev.lp.trainer.checkpoint.Manifest;
+import dev.lp.trainer.publish.CheckpointAssembler;
+import dev.lp.trainer.publish.CheckpointPublisher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ModelSource} that hot-reloads: it serves an initial model and follows
+ * {@link Topics#CHECKPOINTS}; when a checkpoint of the same model kind with a higher training step
+ * than the current one has arrived complete and verified ({@link CheckpointAssembler}), it is
+ * loaded beside the current model and then becomes {@link #current()} for new requests.
+ *
+ * <p>Contract: every watcher reads the whole topic (assign + seekToBeginning, no consumer group),
+ * so every worker sees every checkpoint. A replaced model is closed once the drain period has
+ * passed since the swap and no call into it has run for a short quiet period; a call that comes
+ * after that fails with IllegalStateException instead of touching freed memory. A chunk or
+ * checkpoint that fails verification or loading is logged with its reason (and kept in
+ * {@link #rejections()}) and the current model keeps serving. The watcher owns the initial model
+ * and every model it loads: {@link #close} (after the worker using it has stopped) closes them.
+ */
+public final class CheckpointWatcher implements ModelSource, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CheckpointWatcher.class);
+
+  /** Time without any call into a replaced model before it may be closed. */
+  static final Duration QUIET = Duration.ofSeconds(1);
+  /** Added to the engine's default deadline for the default drain period. */
+  static final Duration DRAIN_MARGIN = Duration.ofSeconds(5);
+
+  private final String bootstrap;
+  private final Duration drain;
+  private final Path staging;
+  private final Function<Path, SynthesisModel> loader;
+  private final String kind;
+  private final AtomicReference<Retirable> current;
+  private final List<Retirable> retiring = new ArrayList<>();
+  private final List<String> rejections = new CopyOnWriteArrayList<>();
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread thread;
+  private volatile boolean stopping;
+  private long currentStep;
+
+  private CheckpointWatcher(String bootstrap, SynthesisModel initial, Duration drain, Path staging,
+      Function<Path, SynthesisModel> loader) {
+    this.bootstrap = bootstrap;
+    this.drain = drain;
+    this.staging = staging;
+    this.loader = loader;
+    this.kind = initial.info().kind();
+    this.currentStep = stepOf(initial.info().version());
+    this.current = new AtomicReference<>(new Retirable(initial));
+    var p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "lp-checkpoint-watcher");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.thread = new Thread(this::run, "lp-checkpoint-watcher");
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Starts watching with the engine's default drain period ({@link #defaultDrain}) and checkpoints
+   * assembled under a temporary directory.
+   */
+  public static CheckpointWatcher start(String bootstrap, SynthesisModel initial, Duration drain) {
+    try {
+      return start(bootstrap, initial, drain, Files.createTempDirectory("lp-checkpoints-"), ModelLoader::load);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a directory for received checkpoints", e);
+    }
+  }
+
+  /**
+   * Starts watching: creates the topic when it is missing, assigns all its partitions from the
+   * beginning and starts the consumer thread.
+   *
+   * @param bootstrap Kafka bootstrap servers
+   * @param initial the model served until a newer checkpoint arrives (now owned by the watcher);
+   *     its version "name@STEP" gives the step to beat (a version without a step is beaten by any)
+   * @param drain how long a replaced model stays open after the swap, at least
+   * @param staging directory the received checkpoints are written under (deleted on close)
+   * @param loader verifies and loads a checkpoint directory (ModelLoader::load in production)
+   */
+  public static CheckpointWatcher start(String bootstrap, SynthesisModel initial, Duration drain, Path staging,
+      Function<Path, SynthesisModel> loader) {
+    if (bootstrap == null || bootstrap.isBlank()) {
+      throw new IllegalArgumentException("the checkpoint watcher needs Kafka bootstrap servers");
+    }
+    if (initial == null) {
+      throw new IllegalArgumentException("the checkpoint watcher needs an initial model");
+    }
+    if (drain == null || drain.isNegative()) {
+      throw new IllegalArgumentException("the drain period must be >= 0, got " + drain);
+    }
+    if (staging == null || loader == null) {
+      throw new IllegalArgumentException("the checkpoint watcher needs a staging directory and a loader");
+    }
+    CheckpointPublisher.ensureTopic(bootstrap, Duration.ofSeconds(30));
+    var w = new CheckpointWatcher(bootstrap, initial, drain, staging, loader);
+    try {
+      List<TopicPartition> partitions = w.partitions(Duration.ofSeconds(30));
+      w.consumer.assign(partitions);
+      w.consumer.seekToBeginning(partitions);
+    } catch (RuntimeException e) {
+      w.consumer.close();
+      throw e;
+    }
+    w.thread.start();
+    log.info("watching {} on {} for {} checkpoints newer than {} (drain {} ms)", Topics.CHECKPOINTS, bootstrap,
+        w.kind, initial.info().version(), drain.toMillis());
+    return w;
+  }
+
+  /** The topic's partitions; a topic just created may take a moment to show them in metadata. */
+  private List<TopicPartition> partitions(Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      var infos = consumer.partitionsFor(Topics.CHECKPOINTS, timeout);
+      if (infos != null && !infos.isEmpty()) {
+        return infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("topic " + Topics.CHECKPOINTS + " shows no partitions on " + bootstrap
+            + " after " + timeout.toSeconds() + " s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + Topics.CHECKPOINTS + "'s partitions", e);
+      }
+    }
+  }
+
+  /** The engine's default request deadline ({@code lp.engine.default-deadline}) plus a margin. */
+  public static Duration defaultDrain(Config config) {
+    return config.getDuration("lp.engine.default-deadline").plus(DRAIN_MARGIN);
+  }
+
+  @Override
+  public SynthesisModel current() {
+    return current.get();
+  }
+
+  /** The version new requests are served with. */
+  public String currentVersion() {
+    return current.get().info().version();
+  }
+
+  /** Reasons of refused chunks and checkpoints so far, oldest first. */
+  public List<String> rejections() {
+    return List.copyOf(rejections);
+  }
+
+  private void run() {
+    var assembler = new CheckpointAssembler(staging);
+    var headers = new HashMap<String, Boolean>();
+    try {
+      while (!stopping) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          onRecord(r, assembler, headers);
+        }
+        retireDrained(false);
+      }
+    } catch (WakeupException e) {
+      if (!stopping) {
+        log.error("checkpoint watcher woken up unexpectedly; hot reload stops", e);
+      }
+    } catch (RuntimeException e) {
+      log.error("checkpoint watcher failed; hot reload stops, the current model keeps serving", e);
+    }
+  }
+
+  private void onRecord(ConsumerRecord<byte[], byte[]> r, CheckpointAssembler assembler, Map<String, Boolean> wanted) {
+    CheckpointChunk chunk;
+    try {
+      chunk = CheckpointChunk.parseFrom(r.value() == null ? new byte[0] : r.value());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      reject("record at offset " + r.offset() + " is not a CheckpointChunk: " + e.getMessage());
+      return;
+    }
+    String version = chunk.getVersion();
+    // Older, equal and other-kind checkpoints are skipped before their bytes are buffered.
+    boolean want = wanted.computeIfAbsent(version, v -> chunk.getKind().equals(kind) && chunk.getStep() > currentStep);
+    if (!want || chunk.getStep() <= currentStep) {
+      assembler.forget(version);
+      return;
+    }
+    CheckpointAssembler.Result result = assembler.accept(chunk);
+    if (result instanceof CheckpointAssembler.Result.Rejected rej) {
+      wanted.remove(version);
+      reject("checkpoint " + rej.version() + " refused: " + rej.reason());
+    } else if (result instanceof CheckpointAssembler.Result.Complete done) {
+      wanted.remove(version);
+      swapTo(done.checkpoint());
+    }
+  }
+
+  private void swapTo(CheckpointStore.Checkpoint c) {
+    Manifest m = c.manifest();
+    if (!m.kind().equals(kind) || m.step() <= currentStep) {
+      return;
+    }
+    SynthesisModel loaded;
+    try {
+      loaded = loader.apply(c.dir());
+    } catch (RuntimeException e) {
+      reject("checkpoint " + c.version() + " does not load: " + e.getMessage());
+      return;
+    }
+    Retirable old = current.getAndSet(new Retirable(loaded));
+    currentStep = m.step();
+    old.replacedAt = System.nanoTime();
+    synchronized (retiring) {
+      retiring.add(old);
+    }
+    log.info("hot reload: new requests use {} (was {}); the old model closes after {} ms of drain",
+        loaded.info().version(), old.info().version(), drain.toMillis());
+  }
+
+  private void reject(String reason) {
+    rejections.add(reason);
+    log.warn("{}; still serving {}", reason, currentVersion());
+  }
+
+  private void retireDrained(boolean all) {
+    synchronized (retiring) {
+      long now = System.nanoTime();
+      var it = retiring.iterator();
+      while (it.hasNext()) {
+        Retirable r = it.next();
+        boolean drained = now - r.replacedAt >= drain.toNanos() && now - r.lastUse >= QUIET.toNanos();
+        if (all || drained) {
+          r.retire();
+          it.remove();
+          log.info("closed the replaced model {}", r.info().version());
+        }
+      }
+    }
+  }
+
+  /** The step in a version "name@STEP", or Long.MIN_VALUE when it has none. */
+  static long stepOf(String version) {
+    int at = version == null ? -1 : version.lastIndexOf('@');
+    if (at < 0) {
+      return Long.MIN_VALUE;
+    }
+    try {
+      return Long.parseLong(version.substring(at + 1));
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  /** Stops the consumer thread, then closes the current and every replaced model. */
+  @Override
+  public void close() {
+    stopping = true;
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    retireDrained(true);
+    current.get().retire();
+    deleteTree(staging);
+    log.info("checkpoint watcher on {} stopped", bootstrap);
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.warn("could not delete {}: {}", dir, e.toString());
+    }
+  }
+
+  /**
+   * A served model that can be closed safely while others may still call it: calls hold the read
+   * lock, retiring takes the write lock, and a call after retirement fails with a clear message.
+   */
+  private static final class Retirable extends ForwardingSynthesisModel {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ModelInfo info;
+    private boolean retired;
+    volatile long lastUse = System.nanoTime();
+    volatile long replacedAt;
+
+    Retirable(SynthesisModel delegate) {
+      super(delegate);
+      this.info = delegate.info();
+    }
+
+    @Override
+    public ModelInfo info() {
+      return info;
+    }
+
+    @Override
+    public Spec encode(List<String> inputs, List<String> outputs) {
+      return call(() -> delegate.encode(inputs, outputs));
+    }
+
+    @Override
+    public Decoder latentDecoder(Spec spec, int rows) {
+      return call(() -> delegate.latentDecoder(spec, rows));
+    }
+
+    @Override
+    public Decoder programDecoder(Spec spec, int[][] latents) {
+      return call(() -> delegate.programDecoder(spec, latents));
+    }
+
+    @Override
+    public List<float[][]> stepAll(List<Decoder> decoders, List<int[]> tokens) {
+      return call(() -> delegate.stepAll(decoders, tokens));
+    }
+
+    /** The engine never closes a model it got from a source; only {@link #retire} does. */
+    @Override
+    public void close() {}
+
+    private <T> T call(java.util.function.Supplier<T> body) {
+      lock.readLock().lock();
+      try {
+        if (retired) {
+          throw new IllegalStateException("model " + info.version() + " was replaced by a hot reload and closed"
+              + " (its drain period ended before this request finished)");
+        }
+        lastUse = System.nanoTime();
+        return body.get();
+      } finally {
+        lastUse = System.nanoTime();
+        lock.readLock().unlock();
+      }
+    }
+
+    void retire() {
+      lock.writeLock().lock();
+      try {
+        if (!retired) {
+          retired = true;
+          delegate.close();
+        }
+      } finally {
+        lock.writeLock().unlock();
+      }
+    }
+  }
+}

@@ -35,7 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
   boolean noReload;
 
   @Option(names = "--reload-drain", paramLabel = "SECONDS",
-      description = "How long a hot-reloaded-away model stays open for running requests (default: lp.engine.default-deadline + 5 s).")
+      description = "How long a hot-reloaded-away model stays open for running requests (default: lp.engine.max-deadline + 5 s).")
   Integer reloadDrainSeconds;
 
   @Override

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param maxBeamSize largest accepted beam size B
  * @param maxLatentBeams largest accepted latent beam count L
  * @param defaultDeadline deadline when a request gives none
+ * @param maxDeadline longest deadline a request may ask for (bounds how long a request can hold a
+ *     model, so a hot-reloaded model can be closed after it)
  * @param defaultBeamSize B when a request gives none
  * @param defaultLatentBeams L when a request gives none (clamped to B)
  * @param batchMaxSize most decoder steps the ModelWorker runs in one stepAll call
@@ -25,6 +27,7 @@ public record EngineSettings(
     int maxBeamSize,
     int maxLatentBeams,
     Duration defaultDeadline,
+    Duration maxDeadline,
     int defaultBeamSize,
     int defaultLatentBeams,
     int batchMaxSize,
@@ -41,6 +44,10 @@ public record EngineSettings(
     positive("batch.max-size", batchMaxSize);
     if (defaultDeadline == null || defaultDeadline.isNegative() || defaultDeadline.isZero()) {
       throw new IllegalArgumentException("lp.engine.default-deadline must be > 0, got " + defaultDeadline);
+    }
+    if (maxDeadline == null || maxDeadline.compareTo(defaultDeadline) < 0) {
+      throw new IllegalArgumentException("lp.engine.max-deadline must be >= default-deadline " + defaultDeadline
+          + ", got " + maxDeadline);
     }
     if (batchMaxDelay == null || batchMaxDelay.isNegative()) {
       throw new IllegalArgumentException("lp.engine.batch.max-delay must be >= 0, got " + batchMaxDelay);
@@ -67,6 +74,7 @@ public record EngineSettings(
         e.getInt("max-beam-size"),
         e.getInt("max-latent-beams"),
         e.getDuration("default-deadline"),
+        e.getDuration("max-deadline"),
         e.getInt("default-beam-size"),
         e.getInt("default-latent-beams"),
         e.getInt("batch.max-size"),

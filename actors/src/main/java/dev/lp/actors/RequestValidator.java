@@ -107,6 +107,12 @@ public final class RequestValidator {
           "deadline_ms " + o.getDeadlineMs() + " is negative (0 means the default)",
           "options.deadline_ms");
     }
+    if (o.getDeadlineMs() > settings.maxDeadline().toMillis()) {
+      return err(
+          Code.DEADLINE_INVALID,
+          "deadline_ms " + o.getDeadlineMs() + " exceeds this worker's maximum of " + settings.maxDeadline().toMillis(),
+          "options.deadline_ms");
+    }
     return Optional.empty();
   }
 

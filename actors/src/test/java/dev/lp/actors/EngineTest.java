@@ -35,7 +35,7 @@ class EngineTest {
 
   static EngineSettings settings(int maxInFlight) {
     return new EngineSettings(
-        maxInFlight, 10, 100, 20, 5, Duration.ofSeconds(5), 4, 1, 32, Duration.ofMillis(5));
+        maxInFlight, 10, 100, 20, 5, Duration.ofSeconds(5), Duration.ofSeconds(30), 4, 1, 32, Duration.ofMillis(5));
   }
 
   private ActorRef<Engine.Command> engine(FakeModel model, int maxInFlight) {

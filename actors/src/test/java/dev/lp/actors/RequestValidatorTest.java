@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class RequestValidatorTest {
   // maxExamples 3, maxStringLength 10, maxBeamSize 8, maxLatentBeams 4.
   private final EngineSettings settings =
-      new EngineSettings(4, 3, 10, 8, 4, Duration.ofSeconds(2), 4, 2, 16, Duration.ofMillis(1));
+      new EngineSettings(4, 3, 10, 8, 4, Duration.ofSeconds(2), Duration.ofSeconds(30), 4, 2, 16,
+          Duration.ofMillis(1));
   private final RequestValidator validator = new RequestValidator(settings);
 
   private static SynthesisRequest.Builder valid() {
@@ -140,6 +141,9 @@ class RequestValidatorTest {
   void negativeDeadline() {
     var e = rejected(valid().setOptions(Options.newBuilder().setDeadlineMs(-5)).build(), Code.DEADLINE_INVALID);
     assertEquals("options.deadline_ms", e.getField());
+    var tooLong = rejected(valid().setOptions(Options.newBuilder().setDeadlineMs(30_001)).build(), Code.DEADLINE_INVALID);
+    assertEquals("options.deadline_ms", tooLong.getField());
+    assertTrue(tooLong.getMessage().contains("30000"), tooLong.getMessage());
   }
 
   @Test

@@ -57,7 +57,7 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
 
   /** Time without any call into a replaced model before it may be closed. */
   static final Duration QUIET = Duration.ofSeconds(1);
-  /** Added to the engine's default deadline for the default drain period. */
+  /** Added to the engine's maximum deadline for the default drain period. */
   static final Duration DRAIN_MARGIN = Duration.ofSeconds(5);
 
   private final String bootstrap;
@@ -166,9 +166,12 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
     }
   }
 
-  /** The engine's default request deadline ({@code lp.engine.default-deadline}) plus a margin. */
+  /**
+   * The longest a request may run ({@code lp.engine.max-deadline}, which the engine enforces) plus a
+   * margin: after it no request can still be using a replaced model.
+   */
   public static Duration defaultDrain(Config config) {
-    return config.getDuration("lp.engine.default-deadline").plus(DRAIN_MARGIN);
+    return config.getDuration("lp.engine.max-deadline").plus(DRAIN_MARGIN);
   }
 
   @Override

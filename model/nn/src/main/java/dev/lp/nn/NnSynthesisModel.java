@@ -38,6 +38,8 @@ final class NnSynthesisModel implements SynthesisModel {
   private final ModelConfig cfg;
   private final ModelInfo info;
   private boolean closed;
+  private final Map<String, Stacked> stacked = new HashMap<>();
+  private long nextSpecId;
 
   NnSynthesisModel(Network owner, Net net, NDManager parent, String version) {
     this.owner = owner;
@@ -235,22 +237,24 @@ final class NnSynthesisModel implements SynthesisModel {
     NnDecoder first = ds.get(0);
     int n = ds.size();
     int layers = cfg.decoderLayers();
-    Map<NnSpec, Integer> taskOf = new LinkedHashMap<>();
-    List<Integer> taskRows = new ArrayList<>();
+    // Tasks in creation order, so the same set of requests gives the same stacked memories (cached).
+    List<NnSpec> specs = ds.stream().map(d -> d.spec).distinct().sorted(java.util.Comparator.comparingLong(sp -> sp.id))
+        .toList();
+    Map<NnSpec, Integer> taskOf = new HashMap<>();
+    for (NnSpec sp : specs) {
+      taskOf.put(sp, taskOf.size());
+    }
+    int[] taskRows = new int[specs.size()];
     int[] rows = new int[n];
     int total = 0;
     for (int i = 0; i < n; i++) {
       NnDecoder d = ds.get(i);
       rows[i] = d.rows;
       total += d.rows;
-      int task = taskOf.computeIfAbsent(d.spec, k -> taskOf.size());
-      if (task == taskRows.size()) {
-        taskRows.add(0);
-      }
-      taskRows.set(task, taskRows.get(task) + d.rows);
+      taskRows[taskOf.get(d.spec)] += d.rows;
     }
-    int tasks = taskOf.size();
-    int slotRows = taskRows.stream().mapToInt(Integer::intValue).max().orElse(1);
+    int tasks = specs.size();
+    int slotRows = java.util.Arrays.stream(taskRows).max().orElse(1);
     int[] tok = new int[total];
     long[] fromSlots = new long[total];
     long[] toSlots = new long[tasks * slotRows];
@@ -270,7 +274,7 @@ final class NnSynthesisModel implements SynthesisModel {
       }
     }
     try (NDManager tmp = manager.newSubManager()) {
-      NDArray[][] ex = stackedExamples(first.prefix, new ArrayList<>(taskOf.keySet()), tmp);
+      NDArray[][] ex = stackedExamples(first.prefix, specs);
       Net.Slots slots = new Net.Slots(tmp.create(toSlots), tmp.create(fromSlots), tasks, slotRows);
       NDArray[] latK = null;
       NDArray[] latV = null;
@@ -311,10 +315,18 @@ final class NnSynthesisModel implements SynthesisModel {
    * to the longest memory, and their key mask [M,h,1,Tk]: {K..., V..., {mask}}. One task uses its
    * spec's arrays as they are.
    */
-  private NDArray[][] stackedExamples(String prefix, List<NnSpec> specs, NDManager tmp) {
+  private NDArray[][] stackedExamples(String prefix, List<NnSpec> specs) {
     if (specs.size() == 1) {
       return specs.get(0).sharedFor(prefix);
     }
+    Stacked cached = stacked.get(prefix);
+    if (cached != null && cached.specs().equals(specs)) {
+      return cached.arrays();
+    }
+    if (cached != null) {
+      cached.m().close();
+    }
+    NDManager tmp = manager.newSubManager();
     int layers = cfg.decoderLayers();
     long longest = 0;
     List<NDArray[][]> kvs = new ArrayList<>();
@@ -341,8 +353,12 @@ final class NnSynthesisModel implements SynthesisModel {
     }
     out[2] = new NDArray[] {ai.djl.ndarray.NDArrays.concat(masks, 0)};
     out[2][0].attach(tmp);
+    stacked.put(prefix, new Stacked(specs, out, tmp));
     return out;
   }
+
+  /** The stacked example memories of the last set of tasks stepped together, per decoder kind. */
+  private record Stacked(List<NnSpec> specs, NDArray[][] arrays, NDManager m) {}
 
   /** x padded with value along axis to length (keys [1,h,T,dh] on axis 2, masks [1,h,1,T] on 3). */
   private static NDArray padKeys(NDArray x, int axis, long length, float value, NDManager tmp) {
@@ -393,6 +409,7 @@ final class NnSynthesisModel implements SynthesisModel {
     final NDManager m;
     final Net.Memory mem;
     final Map<String, NDArray[][]> shared = new HashMap<>();
+    final long id = nextSpecId++;
     boolean closed;
 
     NnSpec(NDManager m, Net.Memory mem) {

@@ -445,10 +445,12 @@ public final class BenchEngineCommand implements Callable<Integer> {
         b0.tasks(), b0.decoders(), b0.rows(), b0.ratio(), b0.ratio() >= 3 ? "met" : "**not met**"));
     md.append(String.format(Locale.ROOT, "| engine overhead, request view (1 − Σ model time / engine busy time) | %.1f%% | ≤ 20%% | %s |%n",
         100 * r.overheadRequests, r.overheadRequests <= 0.20 ? "met" : "**not met**"));
-    md.append(String.format(Locale.ROOT, "| engine overhead, process view (1 − model time / process CPU time) | %.1f%% | ≤ 20%% | %s |%n",
+    // Not held to the target: this JVM also runs the broker and the bench client, and a model call's
+    // wall time is less than the CPU of PyTorch's pool threads working for it (see "Process view").
+    md.append(String.format(Locale.ROOT, "| engine overhead, process view (1 − model time / process CPU time) | %.1f%% | — | %s |%n",
         100 * r.overheadProcess, r.overheadProcess < 0
             ? "**invalid**: model wall time exceeds the process CPU, the model thread was descheduled (see below)"
-            : r.overheadProcess <= 0.20 ? "met" : "**not met**"));
+            : "context only: charges the in-JVM broker, the bench client and PyTorch's pool threads to overhead"));
     long engineCpu = engineCpu(run);
     double engineShare = (double) engineCpu / Math.max(1, run.processCpuNanos());
     md.append(String.format(Locale.ROOT, "| engine overhead, CPU view (engine code's own CPU / process CPU) | %.1f%% | ≤ 20%% | %s |%n%n",

@@ -50,7 +50,7 @@ class BenchEngineCommandTest {
     for (String field : new String[] {"time to first consistent program, p50", "solve rate",
         "whole request (→ Finished) p50 / p99", "requests/s, one worker", "engine overhead, request view",
         "engine overhead, process view", "engine overhead, CPU view", "Load average", "ratio (process CPU)",
-        "batched vs one-at-a-time decoding, 2 decoders × 2 rows",
+        "batched vs one-at-a-time decoding, 2 requests × 2 decoders × 2 rows",
         "process total (`getProcessCpuTime`)", "Decoders per call"}) {
       assertTrue(doc.contains(field), "missing '" + field + "' in " + doc);
     }

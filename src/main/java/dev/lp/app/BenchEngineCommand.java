@@ -101,6 +101,14 @@ public final class BenchEngineCommand implements Callable<Integer> {
       description = "task sampler seed, one not used for training (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--max-expressions", defaultValue = "10",
+      description = "sample programs of at most this many expressions, 1..10 (default: ${DEFAULT-VALUE}, the paper's)")
+  int maxExpressions;
+
+  @Option(names = "--section", defaultValue = SECTION,
+      description = "section of the results file to write; the plot is named after it (default: ${DEFAULT-VALUE})")
+  String section;
+
   @Option(names = "--results", defaultValue = "docs/RESULTS.md",
       description = "results file; the plot goes to plots/ beside it (default: ${DEFAULT-VALUE})")
   Path results;
@@ -137,7 +145,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
     validate();
     PrintWriter log = spec.commandLine().getErr();
     Config conf = AppConfig.load(null);
-    TaskSampler sampler = new TaskSampler(SamplerConfig.paper());
+    TaskSampler sampler = new TaskSampler(SamplerConfig.paper().withExpressions(1, maxExpressions));
     List<Task> measured = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
       measured.add(sampler.sample(seed, i));
@@ -172,12 +180,12 @@ public final class BenchEngineCommand implements Callable<Integer> {
       Path resultsFile = results.toAbsolutePath().normalize();
       Path plotDir = resultsFile.getParent().resolve("plots");
       Files.createDirectories(plotDir);
-      String plot = "engine-bench-latency.png";
+      String plot = section + "-latency.png";
       writePlot(plotDir.resolve(plot), run);
       String rel = resultsFile.getParent().relativize(plotDir).toString().replace('\\', '/') + "/" + plot;
 
       Report report = new Report(run);
-      new ResultsDoc(resultsFile).putSection(SECTION, section(opened.description(), model, run, report, batching, conf, rel));
+      new ResultsDoc(resultsFile).putSection(section, section(opened.description(), model, run, report, batching, conf, rel));
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT,
           "%d requests: solved %d, latency p50 %s / p99 %s, %.2f requests/s, first solution p50 %s; "
@@ -185,7 +193,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
           report.answered, report.solved, ms(report.latency, 50), ms(report.latency, 99), report.requestsPerSecond,
           report.solved == 0 ? "n/a" : ms(report.firstSolution, 50), 100 * report.overheadRequests,
           100 * report.overheadProcess, batching.get(0).ratio(), batching.get(0).totalDecoders());
-      out.println("wrote section " + SECTION + " of " + resultsFile + " and " + plotDir.resolve(plot));
+      out.println("wrote section " + section + " of " + resultsFile + " and " + plotDir.resolve(plot));
       out.flush();
       int failed = report.statuses.getOrDefault(Finished.Status.FAILED.name(), 0);
       if (report.answered != tasks || failed > 0) {
@@ -212,6 +220,12 @@ public final class BenchEngineCommand implements Callable<Integer> {
     }
     if (kind != null && checkpoint != null) {
       throw new ParameterException(cl, "--kind goes with --random-init only (a checkpoint knows its kind)");
+    }
+    if (maxExpressions < 1 || maxExpressions > 10) {
+      throw new ParameterException(cl, "--max-expressions must be in 1..10, got " + maxExpressions);
+    }
+    if (!section.matches("[a-z0-9][a-z0-9-]*")) {
+      throw new ParameterException(cl, "--section must be lower-case letters, digits and dashes, got '" + section + "'");
     }
     if (kind != null && !kind.equals("lp") && !kind.equals("baseline")) {
       throw new ParameterException(cl, "--kind must be lp or baseline, got '" + kind + "'");
@@ -423,11 +437,12 @@ public final class BenchEngineCommand implements Callable<Integer> {
     md.append(String.format(Locale.ROOT,
         "Path: embedded KRaft broker on %s (%d partitions), one worker started by `Worker.start` as `lp serve` does "
             + "(batch max-size %d, max-delay %s; intake max-in-flight %d), and a client in the same JVM sending "
-            + "SynthesisRequests to %s and reading %s. %d tasks sampled with seed %d (paper sampler config), "
+            + "SynthesisRequests to %s and reading %s. %d tasks sampled with seed %d (paper sampler config%s), "
             + "B=%d, L=%d, at most %d requests in flight, deadline %s; %d warm-up requests first, not counted.%n%n",
         run.bootstrap(), run.partitions(), conf.getInt("lp.engine.batch.max-size"),
         conf.getDuration("lp.engine.batch.max-delay").toMillis() + " ms", conf.getInt("lp.kafka.intake.max-in-flight"),
-        Topics.REQUESTS, Topics.RESULTS, tasks, seed, beam, latentBeams, concurrency,
+        Topics.REQUESTS, Topics.RESULTS, tasks, seed,
+        maxExpressions == 10 ? "" : ", programs of 1.." + maxExpressions + " expressions", beam, latentBeams, concurrency,
         deadline(conf).toMillis() + " ms" + (deadlineMs == 0 ? " (worker default)" : ""), warmup));
     if (!model.info().hasLatents()) {
       md.append("The model is a baseline (no latent codes): each request runs one program beam of width B, L is unused.\n\n");

@@ -427,7 +427,9 @@ public final class BenchEngineCommand implements Callable<Integer> {
   private String section(String modelDescription, InstrumentedModel model, EngineRun run, Report r,
       List<BatchingBench.Result> batching, Config conf, String plot) {
     StringBuilder md = new StringBuilder();
-    md.append("## Serving engine (`lp bench engine`)\n\n");
+    md.append("## Serving engine (`lp bench engine`)")
+        .append(maxExpressions == 10 ? "" : ", programs of at most " + maxExpressions
+        + (maxExpressions == 1 ? " expression" : " expressions")).append("\n\n");
     md.append("Command: `").append(CommandText.of(spec)).append("`  \n");
     md.append("Machine: ").append(Machine.describe()).append("  \n");
     md.append("Model: ").append(modelDescription).append(", served as version `").append(model.info().version()).append("`  \n");
@@ -442,7 +444,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
         run.bootstrap(), run.partitions(), conf.getInt("lp.engine.batch.max-size"),
         conf.getDuration("lp.engine.batch.max-delay").toMillis() + " ms", conf.getInt("lp.kafka.intake.max-in-flight"),
         Topics.REQUESTS, Topics.RESULTS, tasks, seed,
-        maxExpressions == 10 ? "" : ", programs of 1.." + maxExpressions + " expressions", beam, latentBeams, concurrency,
+        maxExpressions == 10 ? "" : ", at most " + maxExpressions + " expression(s) per program", beam, latentBeams,
+        concurrency,
         deadline(conf).toMillis() + " ms" + (deadlineMs == 0 ? " (worker default)" : ""), warmup));
     if (!model.info().hasLatents()) {
       md.append("The model is a baseline (no latent codes): each request runs one program beam of width B, L is unused.\n\n");

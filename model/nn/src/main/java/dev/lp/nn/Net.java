@@ -12,8 +12,8 @@ import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import java.util.List;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -553,17 +553,14 @@ final class Net {
   NDArray step(String pre, Cache cache, NDArray tokens, int groups, NDManager keep) {
     NDArray x = decoderInput(pre, tokens.reshape(-1, 1), cache.length, groups, false);
     int layers = c.decoderLayers();
-    if (cache.selfK == null) {
-      cache.selfK = new NDArray[layers];
-      cache.selfV = new NDArray[layers];
-    }
+    ensureSelfCache(cache);
+    List<Cache> one = List.of(cache);
+    List<NDManager> keeps = List.of(keep);
     for (int l = 0; l < layers; l++) {
       String lp = pre + ".l" + l;
       NDArray[] qkv = selfQkv(x, lp);
-      NDArray k = cache.selfK[l] == null ? qkv[1] : cache.selfK[l].concat(qkv[1], 2);
-      NDArray v = cache.selfV[l] == null ? qkv[2] : cache.selfV[l].concat(qkv[2], 2);
-      replace(cache.selfK, l, k, keep);
-      replace(cache.selfV, l, v, keep);
+      NDArray k = selfKeys(one, l, true, qkv[1], new long[0], cache.length, x.getManager(), keeps);
+      NDArray v = selfKeys(one, l, false, qkv[2], new long[0], cache.length, x.getManager(), keeps);
       Cross cr = new Cross(cache.exK[l], cache.exV[l], cache.exMask,
           cache.latK == null ? null : cache.latK[l], cache.latV == null ? null : cache.latV[l], cache.latMask, false);
       x = decoderLayer(x, lp, qkv[0], k, v, null, cr, false);
@@ -618,12 +615,7 @@ final class Net {
       cuts[i] = sum;
     }
     int layers = c.decoderLayers();
-    for (Cache cache : caches) {
-      if (cache.selfK == null) {
-        cache.selfK = new NDArray[layers];
-        cache.selfV = new NDArray[layers];
-      }
-    }
+    caches.forEach(this::ensureSelfCache);
     for (int l = 0; l < layers; l++) {
       String lp = pre + ".l" + l;
       NDArray[] qkv = selfQkv(x, lp);
@@ -638,6 +630,13 @@ final class Net {
     }
     NDArray logits = head(pre, x, 1);
     return logits.reshape(total, -1);
+  }
+
+  private void ensureSelfCache(Cache cache) {
+    if (cache.selfK == null) {
+      cache.selfK = new NDArray[c.decoderLayers()];
+      cache.selfV = new NDArray[c.decoderLayers()];
+    }
   }
 
   /**

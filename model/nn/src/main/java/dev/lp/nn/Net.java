@@ -171,8 +171,12 @@ final class Net {
         mask[i] = (byte) ((((bits >>> (16 * j)) & 0xFFFF) >= threshold) ? 1 : 0);
       }
     }
-    NDArray m = x.getManager().create(ByteBuffer.wrap(mask, 0, n), s, DataType.INT8);
-    return x.mul(m).mul(scalar(x.getManager(), 65536f / (65536 - threshold)));
+    // One float multiply on x: an int8 mask would cost autograd a type conversion per backward
+    // and the rescale a second full-size multiply (measured: 24% of a paper-size step together).
+    NDManager m = x.getManager();
+    NDArray keep = m.create(ByteBuffer.wrap(mask, 0, n), s, DataType.INT8).toType(DataType.FLOAT32, false)
+        .mul(scalar(m, 65536f / (65536 - threshold)));
+    return x.mul(keep);
   }
 
   /** Restarts the dropout generator: the masks of a step depend only on this seed. */
@@ -350,32 +354,174 @@ final class Net {
   /** Encoded examples: rows are tasks ("concat") or task x example ("maxpool"). */
   record Memory(NDArray mem, NDArray mask, int groups) {}
 
+  /** A {@link Packing} with its index arrays (and additive key masks [r,1,1,len]) in one manager. */
+  static final class Packed {
+    final Packing packing;
+    final NDArray source;
+    final NDArray positions;
+    final NDArray restore;
+    final List<NDArray[]> buckets = new java.util.ArrayList<>();
+
+    Packed(NDArray ids, int buckets) {
+      NDManager m = ids.getManager();
+      int r = (int) ids.getShape().get(0);
+      int t = (int) ids.getShape().get(1);
+      this.packing = Packing.of(ids.toType(DataType.INT32, false).toIntArray(), r, t, buckets);
+      this.source = m.create(packing.source);
+      this.positions = m.create(packing.positions);
+      this.restore = m.create(packing.restore);
+      for (Packing.Layout l : packing.buckets) {
+        this.buckets.add(arrays(l, m));
+      }
+    }
+
+    /** {scatter, valid, mask} of a layout. */
+    static NDArray[] arrays(Packing.Layout l, NDManager m) {
+      return new NDArray[] {m.create(l.scatter()), m.create(l.valid()),
+          m.create(l.mask(), new Shape(l.rows().length, 1, 1, l.len()))};
+    }
+  }
+
+  /**
+   * Rows of table [n, W] picked by idx, as an embedding lookup: its backward accumulates in
+   * parallel, where advanced indexing's backward (index_put with accumulate) runs serially on CPU.
+   */
+  static NDArray rowsOf(NDArray table, NDArray idx) {
+    return Embedding.embedding(idx, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** x [n, W] with a zero row appended (index n), for the pads of a layout. */
+  static NDArray withZeroRow(NDArray x) {
+    return x.concat(x.getManager().zeros(new Shape(1, x.getShape().get(1))), 0);
+  }
+
+  /** Packed rows [n, W] laid out as a bucket [rows, len, W]. */
+  static NDArray laidOut(NDArray withZero, Packing.Layout l, NDArray scatter) {
+    return rowsOf(withZero, scatter).reshape(l.rows().length, l.len(), withZero.getShape().get(1));
+  }
+
+  /** Several projections of x fused into one matmul: [N, parts*D], in x's manager. */
+  NDArray linearFused(NDArray x, String pre, String... parts) {
+    NDManager m = x.getManager();
+    NDList ws = new NDList();
+    NDList bs = new NDList();
+    for (String part : parts) {
+      ws.add(view(p.get(pre + "." + part + ".w"), m));
+      bs.add(view(p.get(pre + "." + part + ".b"), m));
+    }
+    return Linear.linear(x, NDArrays.concat(ws, 0), NDArrays.concat(bs, 0)).singletonOrThrow();
+  }
+
+  /**
+   * Attention heads [R,h,T,dh] of parts fused along the last axis of xs [R,T,n*D]. Split, not
+   * indexed: the backward of a split concatenates, the backward of an index fills a zero tensor of
+   * the whole input per part.
+   */
+  NDArray[] heads(NDArray xs, int n) {
+    if (n == 1) {
+      return new NDArray[] {split(xs)};
+    }
+    NDList parts = xs.split(n, 2);
+    NDArray[] out = new NDArray[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = split(parts.get(i));
+    }
+    return out;
+  }
+
+  /**
+   * Pre-LN self-attention block on packed x [N,D], attention per bucket, residual added. The
+   * buckets' outputs, packed and concatenated, are in packed order (see {@link Packing}).
+   */
+  private NDArray packedSelfAttention(NDArray x, String pre, Packed pk, boolean train) {
+    NDArray qkv = withZeroRow(linearFused(norm(x, pre + ".ln1"), pre + ".self", "q", "k", "v"));
+    NDList parts = new NDList();
+    for (int i = 0; i < pk.buckets.size(); i++) {
+      Packing.Layout l = pk.packing.buckets.get(i);
+      NDArray[] b = pk.buckets.get(i);
+      NDArray[] hs = heads(laidOut(qkv, l, b[0]), 3);
+      NDArray a = merge(attend(hs[0], hs[1], hs[2], b[2], train));
+      parts.add(rowsOf(a.reshape((long) l.rows().length * l.len(), d), b[1]));
+    }
+    NDArray a = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+    return x.add(drop(linear(a, pre + ".self.o"), train));
+  }
+
+  /**
+   * Pre-LN cross-attention block of packed outputs y to their own inputs (packed x), per output
+   * bucket; inputs laid out per bucket by cross.get(i) {scatter, valid, mask}.
+   */
+  private NDArray packedCrossAttention(NDArray y, NDArray x, String pre, Packed out, List<NDArray[]> cross,
+      boolean train) {
+    NDArray kv = withZeroRow(linearFused(x, pre + ".ex", "k", "v"));
+    NDArray q = withZeroRow(linear(norm(y, pre + ".ln2"), pre + ".ex.q"));
+    NDList parts = new NDList();
+    for (int i = 0; i < out.buckets.size(); i++) {
+      Packing.Layout l = out.packing.buckets.get(i);
+      NDArray[] b = out.buckets.get(i);
+      NDArray[] c2 = cross.get(i);
+      NDArray[] keys = heads(rowsOf(kv, c2[0]).reshape(l.rows().length, -1, 2 * d), 2);
+      NDArray e = merge(attend(split(laidOut(q, l, b[0])), keys[0], keys[1], c2[2], train));
+      parts.add(rowsOf(e.reshape((long) l.rows().length * l.len(), d), b[1]));
+    }
+    NDArray e = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+    return y.add(drop(linear(e, pre + ".ex.o"), train));
+  }
+
+  /** Embeddings plus positions of the packed tokens of ids [R,T]: [N,D]. */
+  private NDArray packedInput(NDArray ids, Packed pk, String table, boolean train) {
+    NDManager m = ids.getManager();
+    NDArray tokens = ids.reshape(-1).get(new NDIndex("{}", pk.source));
+    NDArray at = rowsOf(view(positions, m), pk.positions);
+    return drop(embed(tokens, table).add(at), train);
+  }
+
+  /** Attention buckets for r encoder rows: up to 4, at least 16 rows each. */
+  static int ioBuckets(int r) {
+    return Math.max(1, Math.min(4, r / 16));
+  }
+
+  Memory encodeIo(NDArray ins, NDArray outs, int examples, boolean train) {
+    return encodeIo(ins, outs, examples, train, ioBuckets((int) ins.getShape().get(0)));
+  }
+
   /**
    * I/O encoder: each input by self-attention; each output by self-attention plus
    * cross-attention to its own input. ins/outs are [B*E, T] ids; the decoders attend to the
-   * output encodings (which carry the input through their cross-attention).
+   * output encodings (which carry the input through their cross-attention). Runs on packed tokens
+   * with attention in up to {@code buckets} length buckets ({@link Packing}); the result is padded
+   * again, zeros at pads.
    */
-  Memory encodeIo(NDArray ins, NDArray outs, int examples, boolean train) {
+  Memory encodeIo(NDArray ins, NDArray outs, int examples, boolean train, int buckets) {
     NDManager m = ins.getManager();
     int tin = (int) ins.getShape().get(1);
     int tout = (int) outs.getShape().get(1);
-    NDArray inMask = keyMask(ins);
-    NDArray x = embed(ins, "io.inEmb").add(pos(m, 0, tin));
-    x = drop(x, train);
+    if (Math.max(tin, tout) > maxPositions()) {
+      throw new IllegalArgumentException("sequence position " + Math.max(tin, tout) + " exceeds the maximum "
+          + maxPositions() + " of this model");
+    }
+    Packed pin = new Packed(ins, buckets);
+    Packed pout = new Packed(outs, buckets);
+    List<NDArray[]> cross = new java.util.ArrayList<>();
+    for (Packing.Layout l : pout.packing.buckets) {
+      cross.add(Packed.arrays(pin.packing.layout(l.rows()), m));
+    }
+    NDArray x = packedInput(ins, pin, "io.inEmb", train);
     for (int l = 0; l < c.encoderLayers(); l++) {
-      x = encoderLayer(x, "io.in.l" + l, inMask, train);
+      String pre = "io.in.l" + l;
+      x = packedSelfAttention(x, pre, pin, train);
+      x = x.add(drop(ffn(norm(x, pre + ".ln3"), pre, train), train));
     }
     x = norm(x, "io.in.ln");
-    NDArray outMask = keyMask(outs);
-    NDArray y = drop(embed(outs, "io.outEmb").add(pos(m, 0, tout)), train);
+    NDArray y = packedInput(outs, pout, "io.outEmb", train);
     for (int l = 0; l < c.encoderLayers(); l++) {
       String pre = "io.out.l" + l;
-      NDArray[] kv = crossKv(x, pre + ".ex");
-      NDArray[] qkv = selfQkv(y, pre);
-      y = decoderLayer(y, pre, qkv[0], qkv[1], qkv[2], outMask, new Cross(kv[0], kv[1], inMask, null, null, null, false),
-          train);
+      y = packedSelfAttention(y, pre, pout, train);
+      y = packedCrossAttention(y, x, pre, pout, cross, train);
+      y = y.add(drop(ffn(norm(y, pre + ".ln3"), pre, train), train));
     }
-    y = norm(y, "io.out.ln");
+    y = rowsOf(withZeroRow(norm(y, "io.out.ln")), pout.restore).reshape(-1, tout, d);
+    NDArray outMask = keyMask(outs);
     long be = y.getShape().get(0);
     if (c.maxPool()) {
       return new Memory(y, outMask, examples);

@@ -13,7 +13,9 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -351,8 +353,16 @@ final class Net {
 
   // ---------------------------------------------------------------- encoders
 
-  /** Encoded examples: rows are tasks ("concat") or task x example ("maxpool"). */
-  record Memory(NDArray mem, NDArray mask, int groups) {}
+  /**
+   * Encoded examples: rows are tasks ("concat") or task x example ("maxpool"). projected holds
+   * the keys/values of attention blocks already computed from it (by block name), so decoder
+   * passes over the same memory (the LP's autoencoder and end-to-end passes) project it once.
+   */
+  record Memory(NDArray mem, NDArray mask, int groups, Map<String, NDArray[]> projected) {
+    Memory(NDArray mem, NDArray mask, int groups) {
+      this(mem, mask, groups, new HashMap<>());
+    }
+  }
 
   /** A {@link Packing} with its index arrays (and additive key masks [r,1,1,len]) in one manager. */
   static final class Packed {
@@ -489,8 +499,9 @@ final class Net {
    * I/O encoder: each input by self-attention; each output by self-attention plus
    * cross-attention to its own input. ins/outs are [B*E, T] ids; the decoders attend to the
    * output encodings (which carry the input through their cross-attention). Runs on packed tokens
-   * with attention in up to {@code buckets} length buckets ({@link Packing}); the result is padded
-   * again, zeros at pads.
+   * with attention in up to {@code buckets} length buckets ({@link Packing}). The memory is, per
+   * task ("concat"), its examples' output tokens concatenated without padding in between
+   * ({@link Packing#concatenated}), or per example ("maxpool"); zeros at pads, masked.
    */
   Memory encodeIo(NDArray ins, NDArray outs, int examples, boolean train, int buckets) {
     NDManager m = ins.getManager();
@@ -520,14 +531,13 @@ final class Net {
       y = packedCrossAttention(y, x, pre, pout, cross, train);
       y = y.add(drop(ffn(norm(y, pre + ".ln3"), pre, train), train));
     }
-    y = rowsOf(withZeroRow(norm(y, "io.out.ln")), pout.restore).reshape(-1, tout, d);
-    NDArray outMask = keyMask(outs);
-    long be = y.getShape().get(0);
+    NDArray encoded = withZeroRow(norm(y, "io.out.ln"));
     if (c.maxPool()) {
-      return new Memory(y, outMask, examples);
+      return new Memory(rowsOf(encoded, pout.restore).reshape(-1, tout, d), keyMask(outs), examples);
     }
-    long b = be / examples;
-    return new Memory(y.reshape(b, examples * tout, d), outMask.reshape(b, 1, 1, examples * tout), 1);
+    Packing.Layout tasks = pout.packing.concatenated(examples);
+    NDArray[] a = Packed.arrays(tasks, m);
+    return new Memory(laidOut(encoded, tasks, a[0]), a[2], 1);
   }
 
   /** Program encoder ec(Y): Transformer encoder then l stride-2 convolutions; prog is [B, S*2^l]. */
@@ -612,7 +622,7 @@ final class Net {
     }
     for (int l = 0; l < c.decoderLayers(); l++) {
       String lp = pre + ".l" + l;
-      NDArray[] ex = crossKv(mem.mem(), lp + ".ex");
+      NDArray[] ex = mem.projected().computeIfAbsent(lp + ".ex", block -> crossKv(mem.mem(), block));
       NDArray[] la = latMem == null ? new NDArray[2] : crossKv(latMem, lp + ".lat");
       NDArray[] qkv = selfQkv(x, lp);
       x = decoderLayer(x, lp, qkv[0], qkv[1], qkv[2], causalMask,

@@ -132,4 +132,43 @@ final class Packing {
     }
     return new Layout(rowsInOrder.clone(), width, scatter, valid, mask);
   }
+
+  /**
+   * Consecutive groups of {@code group} rows (one task's examples) with their tokens concatenated
+   * without padding in between, each group padded at the end to the longest concatenation (at
+   * least 1): the "concat" example memory of the decoders. Attention does not depend on the order
+   * of its keys, so this equals the examples padded one by one, with fewer keys to project and
+   * attend to.
+   */
+  Layout concatenated(int group) {
+    if (group <= 0 || rows % group != 0) {
+      throw new IllegalArgumentException(rows + " rows do not form groups of " + group);
+    }
+    int groups = rows / group;
+    int width = 1;
+    for (int g = 0; g < groups; g++) {
+      int sum = 0;
+      for (int r = g * group; r < (g + 1) * group; r++) {
+        sum += lengths[r];
+      }
+      width = Math.max(width, sum);
+    }
+    long[] scatter = new long[groups * width];
+    float[] mask = new float[groups * width];
+    Arrays.fill(scatter, count);
+    Arrays.fill(mask, Net.NEG);
+    long[] valid = new long[count];
+    int v = 0;
+    for (int g = 0; g < groups; g++) {
+      int at = g * width;
+      for (int r = g * group; r < (g + 1) * group; r++) {
+        for (int t = 0; t < lengths[r]; t++, at++) {
+          scatter[at] = start[r] + t;
+          mask[at] = 0f;
+          valid[v++] = at;
+        }
+      }
+    }
+    return new Layout(IntStream.range(0, groups).toArray(), width, scatter, valid, mask);
+  }
 }

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.lp.dsl.Alphabet;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,33 +27,69 @@ class PackedEncoderTest {
 
   @ParameterizedTest
   @ValueSource(ints = {1, 3})
-  void paddedBatchEncodesEachStringAsItWouldAlone(int buckets) {
+  void paddedBatchEncodesEachTaskAsItsStringsWouldAlone(int buckets) {
     try (NDManager m = NDManager.newBaseManager()) {
       JniUtils.setGradMode(false);
       Net net = new Net(ModelConfig.tiny("baseline"), new Params(m.newSubManager(), 7));
-      int rows = INPUTS.size();
-      int tin = INPUTS.stream().mapToInt(String::length).max().orElseThrow();
-      int tout = OUTPUTS.stream().mapToInt(String::length).max().orElseThrow();
-      NDArray ins = m.create(ids(INPUTS, tin), new Shape(rows, tin));
-      NDArray outs = m.create(ids(OUTPUTS, tout), new Shape(rows, tout));
-      // 6 rows as 3 tasks of 2 examples ("concat"): memory [3, 2*tout, D]
-      Net.Memory batch = net.encodeIo(ins, outs, 2, false, buckets);
-      assertEquals(new Shape(3, 2 * tout, net.d), batch.mem().getShape());
-      NDArray perRow = batch.mem().reshape(rows, tout, net.d);
-      for (int r = 0; r < rows; r++) {
-        String in = INPUTS.get(r);
-        String out = OUTPUTS.get(r);
-        NDArray alone = net.encodeIo(m.create(ids(List.of(in), in.length()), new Shape(1, in.length())),
-            m.create(ids(List.of(out), out.length()), new Shape(1, out.length())), 1, false, 1).mem();
-        float[] expected = alone.reshape(-1).toFloatArray();
-        float[] actual = perRow.get(new NDIndex("{}, 0:{}", r, out.length())).reshape(-1).toFloatArray();
-        assertArrayEquals(expected, actual, 1e-5f, "row " + r);
-        if (out.length() < tout) {
-          float[] pads = perRow.get(new NDIndex("{}, {}:", r, out.length())).reshape(-1).toFloatArray();
-          assertArrayEquals(new float[pads.length], pads, "pads of row " + r);
+      // 6 rows as 3 tasks of 2 examples ("concat"): memory per task, its outputs' tokens in a row
+      Net.Memory batch = encodeBatch(net, m, 2, buckets);
+      int width = 0;
+      for (int task = 0; task < 3; task++) {
+        width = Math.max(width, OUTPUTS.get(2 * task).length() + OUTPUTS.get(2 * task + 1).length());
+      }
+      assertEquals(new Shape(3, width, net.d), batch.mem().getShape());
+      for (int task = 0; task < 3; task++) {
+        float[] expected = concat(encodeAlone(net, m, 2 * task), encodeAlone(net, m, 2 * task + 1));
+        float[] actual = batch.mem().get(task).reshape(-1).toFloatArray();
+        assertArrayEquals(expected, Arrays.copyOf(actual, expected.length), 1e-5f, "task " + task);
+        assertArrayEquals(new float[actual.length - expected.length],
+            Arrays.copyOfRange(actual, expected.length, actual.length), "pads of task " + task);
+        float[] mask = batch.mask().get(task).reshape(-1).toFloatArray();
+        for (int k = 0; k < width; k++) {
+          assertEquals(k < expected.length / net.d ? 0f : Net.NEG, mask[k], "mask of task " + task + " at " + k);
         }
       }
     }
+  }
+
+  @Test
+  void maxPoolMemoryKeepsOneRowPerExample() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      JniUtils.setGradMode(false);
+      Net net = new Net(ModelConfig.tiny("baseline").withIoPooling("maxpool"), new Params(m.newSubManager(), 7));
+      Net.Memory batch = encodeBatch(net, m, 2, 3);
+      int tout = OUTPUTS.stream().mapToInt(String::length).max().orElseThrow();
+      assertEquals(new Shape(INPUTS.size(), tout, net.d), batch.mem().getShape());
+      for (int r = 0; r < INPUTS.size(); r++) {
+        float[] expected = encodeAlone(net, m, r);
+        float[] actual = batch.mem().get(r).reshape(-1).toFloatArray();
+        assertArrayEquals(expected, Arrays.copyOf(actual, expected.length), 1e-5f, "row " + r);
+        assertArrayEquals(new float[actual.length - expected.length],
+            Arrays.copyOfRange(actual, expected.length, actual.length), "pads of row " + r);
+      }
+    }
+  }
+
+  private static Net.Memory encodeBatch(Net net, NDManager m, int examples, int buckets) {
+    int tin = INPUTS.stream().mapToInt(String::length).max().orElseThrow();
+    int tout = OUTPUTS.stream().mapToInt(String::length).max().orElseThrow();
+    return net.encodeIo(m.create(ids(INPUTS, tin), new Shape(INPUTS.size(), tin)),
+        m.create(ids(OUTPUTS, tout), new Shape(OUTPUTS.size(), tout)), examples, false, buckets);
+  }
+
+  /** Row r's output encoding with its input and output as the whole batch (no padding at all). */
+  private static float[] encodeAlone(Net net, NDManager m, int r) {
+    String in = INPUTS.get(r);
+    String out = OUTPUTS.get(r);
+    return net.encodeIo(m.create(ids(List.of(in), in.length()), new Shape(1, in.length())),
+        m.create(ids(List.of(out), out.length()), new Shape(1, out.length())), 1, false, 1).mem().reshape(-1)
+        .toFloatArray();
+  }
+
+  private static float[] concat(float[] a, float[] b) {
+    float[] r = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
   }
 
   @Test
@@ -66,7 +102,7 @@ class PackedEncoderTest {
           m.create(ids(List.of("x", ""), 1), new Shape(2, 1)), 2, false, 2).mem();
       NDArray none = net.encodeIo(m.create(new int[1], new Shape(1, 1)), m.create(new int[1], new Shape(1, 1)), 1,
           false, 1).mem();
-      assertEquals(new Shape(1, 2, net.d), some.getShape());
+      assertEquals(new Shape(1, 1, net.d), some.getShape());
       assertEquals(new Shape(1, 1, net.d), none.getShape());
       for (float v : some.toFloatArray()) {
         assertTrue(Float.isFinite(v));
@@ -100,6 +136,11 @@ class PackedEncoderTest {
     Packing.Layout cross = p.layout(new int[] {2, 1});
     assertEquals(3, cross.len());
     assertArrayEquals(new long[] {3, 4, 5, 0, 6, 6}, cross.scatter());
+    // tasks of 2 rows each, their tokens concatenated: rows 0+1 (2+1 tokens), rows 2+3 (3+0)
+    Packing.Layout tasks = p.concatenated(2);
+    assertEquals(3, tasks.len());
+    assertArrayEquals(new long[] {1, 2, 0, 3, 4, 5}, tasks.scatter());
+    assertArrayEquals(new float[6], tasks.mask());
   }
 
   @Test

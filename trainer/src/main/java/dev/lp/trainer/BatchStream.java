@@ -1,6 +1,7 @@
 package dev.lp.trainer;
 
 import dev.lp.dsl.Task;
+import dev.lp.dsl.Tokens;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,9 +18,12 @@ import java.util.function.Function;
  * Length-bucketed training batches made in background threads.
  *
  * <p>Tasks are taken in index order in pools of {@code batchSize × poolBatches}; each pool is
- * sorted by length and cut into batches (so each batch pads to a similar length, the biggest
- * cheap win measured in DJL.md), and the batches of a pool are shuffled with a seed derived from
- * the pool number. Everything depends only on (source, start index, sizes, seed): a resumed run
+ * sorted by program length (in tokens), then by its longest I/O pair, and cut into batches, so
+ * each batch pads its programs to a similar length; the batches of a pool are shuffled with a
+ * seed derived from the pool number. Program length comes first because the I/O encoder packs
+ * its strings (no padding in its position-wise work) while every decoder pass pays for padded
+ * program positions: measured at paper size on the same 256 tasks, program padding went from
+ * ×2.25 to ×1.17 and training from 22 to 29 tasks/s (baseline), 16–20 to 23–26 (LP). Everything depends only on (source, start index, sizes, seed): a resumed run
  * reproduces the stream. Pools are prepared {@code lookahead} ahead on {@code threads} threads.
  *
  * @param <B> the encoded batch type (the network's)
@@ -83,7 +87,8 @@ public final class BatchStream<B> implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       tasks.add(new IndexedTask(start + i, source.task(start + i)));
     }
-    tasks.sort(Comparator.comparingInt(IndexedTask::length).thenComparingLong(IndexedTask::index));
+    tasks.sort(Comparator.comparingInt(IndexedTask::programLength).thenComparingInt(IndexedTask::ioLength)
+        .thenComparingLong(IndexedTask::index));
     List<Item<B>> batches = new ArrayList<>(poolBatches);
     for (int b = 0; b < poolBatches; b++) {
       List<IndexedTask> slice = tasks.subList(b * batchSize, (b + 1) * batchSize);
@@ -95,8 +100,12 @@ public final class BatchStream<B> implements AutoCloseable {
     return batches;
   }
 
-  private record IndexedTask(long index, Task task) {
-    int length() {
+  private record IndexedTask(long index, Task task, int programLength) {
+    IndexedTask(long index, Task task) {
+      this(index, task, Tokens.encode(task.program()).length);
+    }
+
+    int ioLength() {
       int longest = 0;
       for (int i = 0; i < task.inputs().size(); i++) {
         longest = Math.max(longest, task.inputs().get(i).length() + task.outputs().get(i).length());

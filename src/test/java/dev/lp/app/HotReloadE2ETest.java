@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -188,6 +189,33 @@ class HotReloadE2ETest {
     assertTrue(complete.containsAll(List.of("step-000000002@2", "step-000000004@4")), "published: " + complete);
     assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-000000004/" + CheckpointStore.WEIGHTS)));
     assertEquals(before, watcher.currentVersion(), "checkpoints older than the served one are not loaded");
+  }
+
+  @Test
+  void aWatcherStartingOnALongTopicLoadsOnlyTheNewestCheckpoint() throws Exception {
+    // Baseline checkpoints, so the class's LP watcher ignores them.
+    Path shipped = tmp.resolve("shipped-baseline");
+    Files.createDirectories(shipped);
+    for (String f : List.of(CheckpointStore.MANIFEST, CheckpointStore.WEIGHTS)) {
+      try (var in = getClass().getResourceAsStream("/models/baseline/" + f)) {
+        Files.copy(in, shipped.resolve(f));
+      }
+    }
+    long step = CheckpointStore.open(shipped).manifest().step();
+    for (int i = 1; i <= 3; i++) {
+      Path c = copyWithStep(shipped, tmp.resolve("long-" + i).resolve("newer-baseline"), step + i);
+      assertEquals(0, Main.run("publish-checkpoint", "--bootstrap", kafka.bootstrapServers(), "--checkpoint", c.toString()));
+    }
+    List<String> loaded = new CopyOnWriteArrayList<>();
+    try (var late = CheckpointWatcher.start(kafka.bootstrapServers(), Models.shipped("baseline").current(), DRAIN,
+        tmp.resolve("late-staging"), dir -> {
+          loaded.add(dir.getFileName().toString());
+          return ModelLoader.load(dir);
+        })) {
+      String newest = "newer-baseline@" + (step + 3);
+      await(() -> late.currentVersion().equals(newest), "the late watcher serves " + newest);
+      assertEquals(1, loaded.size(), "only the newest of the three is loaded: " + loaded);
+    }
   }
 
   /** Sends one demo task and returns its Finished event. */

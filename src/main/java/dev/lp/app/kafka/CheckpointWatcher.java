@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * loaded beside the current model and then becomes {@link #current()} for new requests.
  *
  * <p>Contract: every watcher reads the whole topic (assign + seekToBeginning, no consumer group),
- * so every worker sees every checkpoint. A replaced model is closed once the drain period has
+ * so every worker sees every checkpoint; what was on the topic when it started is read first and
+ * only the newest checkpoint among it that loads is loaded. A replaced model is closed once the drain period has
  * passed since the swap and no call into it has run for a short quiet period; a call that comes
  * after that fails with IllegalStateException instead of touching freed memory. A chunk or
  * checkpoint that fails verification or loading is logged with its reason (and kept in
@@ -72,6 +73,13 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
   private final Thread thread;
   private volatile boolean stopping;
   private long currentStep;
+  /**
+   * End offsets of the topic when watching started, until the consumer has read up to them (then
+   * null): checkpoints completed while catching up are only collected, and the newest one that
+   * loads is swapped in once, so a worker starting on a long topic does not load every old one.
+   */
+  private Map<TopicPartition, Long> catchUp;
+  private final List<CheckpointStore.Checkpoint> caughtUpWith = new ArrayList<>();
 
   private CheckpointWatcher(String bootstrap, SynthesisModel initial, Duration drain, Path staging,
       Function<Path, SynthesisModel> loader) {
@@ -135,6 +143,7 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
       List<TopicPartition> partitions = w.partitions(Duration.ofSeconds(30));
       w.consumer.assign(partitions);
       w.consumer.seekToBeginning(partitions);
+      w.catchUp = new HashMap<>(w.consumer.endOffsets(partitions, Duration.ofSeconds(30)));
     } catch (RuntimeException e) {
       w.consumer.close();
       throw e;
@@ -197,6 +206,11 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           onRecord(r, assembler, headers);
         }
+        if (catchUp != null && caughtUp()) {
+          catchUp = null;
+          loadNewestOf(caughtUpWith);
+          caughtUpWith.clear();
+        }
         retireDrained(false);
       }
     } catch (WakeupException e) {
@@ -229,21 +243,47 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
       reject("checkpoint " + rej.version() + " refused: " + rej.reason());
     } else if (result instanceof CheckpointAssembler.Result.Complete done) {
       wanted.remove(version);
-      swapTo(done.checkpoint());
+      if (catchUp != null) {
+        caughtUpWith.add(done.checkpoint());
+      } else {
+        swapTo(done.checkpoint());
+      }
     }
   }
 
-  private void swapTo(CheckpointStore.Checkpoint c) {
+  /** Whether the consumer has read past every record that was on the topic when it started. */
+  private boolean caughtUp() {
+    for (Map.Entry<TopicPartition, Long> e : catchUp.entrySet()) {
+      if (consumer.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Loads the newest checkpoint that loads, newest first; the older ones are never loaded. */
+  private void loadNewestOf(List<CheckpointStore.Checkpoint> found) {
+    List<CheckpointStore.Checkpoint> newestFirst = new ArrayList<>(found);
+    newestFirst.sort(Comparator.comparingLong((CheckpointStore.Checkpoint c) -> c.manifest().step()).reversed());
+    for (CheckpointStore.Checkpoint c : newestFirst) {
+      if (swapTo(c)) {
+        return;
+      }
+    }
+  }
+
+  /** Swaps to c when it is of this kind, newer than the current model and loads; returns whether it did. */
+  private boolean swapTo(CheckpointStore.Checkpoint c) {
     Manifest m = c.manifest();
     if (!m.kind().equals(kind) || m.step() <= currentStep) {
-      return;
+      return false;
     }
     SynthesisModel loaded;
     try {
       loaded = loader.apply(c.dir());
     } catch (RuntimeException e) {
       reject("checkpoint " + c.version() + " does not load: " + e.getMessage());
-      return;
+      return false;
     }
     Retirable old = current.getAndSet(new Retirable(loaded));
     currentStep = m.step();
@@ -253,6 +293,7 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
     }
     log.info("hot reload: new requests use {} (was {}); the old model closes after {} ms of drain",
         loaded.info().version(), old.info().version(), drain.toMillis());
+    return true;
   }
 
   private void reject(String reason) {

@@ -212,7 +212,10 @@ public final class CheckpointAssembler {
       return new Result.Rejected(h.getVersion(), "the assembled weights have sha256 " + actual
           + " but the checkpoint says " + h.getWeightsSha256() + " (a chunk was corrupted)");
     }
-    Path parent = root.resolve(actual.substring(0, 16));
+    // Keyed by the manifest (which names the weights' sha256), not by the weights alone: the same
+    // weights published again under another manifest (another step) are another checkpoint.
+    Path parent = root.resolve(HexFormat.of().formatHex(
+        sha256().digest(h.getManifestJson().getBytes(StandardCharsets.UTF_8))).substring(0, 16));
     Path dir = parent.resolve(h.getName());
     try {
       if (Files.isRegularFile(dir.resolve(CheckpointStore.MANIFEST))) {

@@ -3,6 +3,7 @@ package dev.lp.trainer.publish;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -68,6 +69,30 @@ class CheckpointAssemblerTest {
     }
     assertEquals(done.checkpoint().dir(),
         assertInstanceOf(CheckpointAssembler.Result.Complete.class, again).checkpoint().dir());
+  }
+
+  @Test
+  void theSameWeightsUnderAnotherManifestAreAnotherCheckpoint() {
+    byte[] weights = new byte[2_000];
+    new Random(1).nextBytes(weights);
+    JsonObject config = new JsonObject();
+    config.addProperty("kind", "lp");
+    var asm = assembler();
+    List<CheckpointStore.Checkpoint> done = new ArrayList<>();
+    for (long seen : new long[] {10, 20}) {
+      Manifest draft = new Manifest(Manifest.FORMAT, "lp", config, 100, seen, 1, 2, new JsonObject(), null,
+          null, 0, null, null, null);
+      var c = new CheckpointStore(tmp.resolve("run-" + seen)).write(draft, f -> Files.write(f, weights), null);
+      CheckpointAssembler.Result last = null;
+      for (var chunk : CheckpointPublisher.chunks(c, CHUNK)) {
+        last = asm.accept(chunk);
+      }
+      done.add(assertInstanceOf(CheckpointAssembler.Result.Complete.class, last).checkpoint());
+    }
+    assertEquals(done.get(0).version(), done.get(1).version(), "same name and step");
+    assertEquals(10, done.get(0).manifest().tasksSeen());
+    assertEquals(20, done.get(1).manifest().tasksSeen(), "the second manifest, not the first one's directory");
+    assertNotEquals(done.get(0).dir(), done.get(1).dir());
   }
 
   @Test

@@ -428,9 +428,6 @@ final class Net {
    * the whole input per part.
    */
   NDArray[] heads(NDArray xs, int n) {
-    if (n == 1) {
-      return new NDArray[] {split(xs)};
-    }
     NDList parts = xs.split(n, 2);
     NDArray[] out = new NDArray[n];
     for (int i = 0; i < n; i++) {
@@ -440,20 +437,14 @@ final class Net {
   }
 
   /**
-   * Pre-LN self-attention block on packed x [N,D], attention per bucket, residual added. The
-   * buckets' outputs, packed and concatenated, are in packed order (see {@link Packing}).
+   * Pre-LN self-attention block on packed x [N,D], attention per bucket, residual added.
    */
   private NDArray packedSelfAttention(NDArray x, String pre, Packed pk, boolean train) {
     NDArray qkv = withZeroRow(linearFused(norm(x, pre + ".ln1"), pre + ".self", "q", "k", "v"));
-    NDList parts = new NDList();
-    for (int i = 0; i < pk.buckets.size(); i++) {
-      Packing.Layout l = pk.packing.buckets.get(i);
-      NDArray[] b = pk.buckets.get(i);
+    NDArray a = perBucket(pk, (i, l, b) -> {
       NDArray[] hs = heads(laidOut(qkv, l, b[0]), 3);
-      NDArray a = merge(attend(hs[0], hs[1], hs[2], b[2], train));
-      parts.add(rowsOf(a.reshape((long) l.rows().length * l.len(), d), b[1]));
-    }
-    NDArray a = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+      return attend(hs[0], hs[1], hs[2], b[2], train);
+    });
     return x.add(drop(linear(a, pre + ".self.o"), train));
   }
 
@@ -465,17 +456,32 @@ final class Net {
       boolean train) {
     NDArray kv = withZeroRow(linearFused(x, pre + ".ex", "k", "v"));
     NDArray q = withZeroRow(linear(norm(y, pre + ".ln2"), pre + ".ex.q"));
-    NDList parts = new NDList();
-    for (int i = 0; i < out.buckets.size(); i++) {
-      Packing.Layout l = out.packing.buckets.get(i);
-      NDArray[] b = out.buckets.get(i);
+    NDArray e = perBucket(out, (i, l, b) -> {
       NDArray[] c2 = cross.get(i);
       NDArray[] keys = heads(rowsOf(kv, c2[0]).reshape(l.rows().length, -1, 2 * d), 2);
-      NDArray e = merge(attend(split(laidOut(q, l, b[0])), keys[0], keys[1], c2[2], train));
-      parts.add(rowsOf(e.reshape((long) l.rows().length * l.len(), d), b[1]));
-    }
-    NDArray e = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+      return attend(split(laidOut(q, l, b[0])), keys[0], keys[1], c2[2], train);
+    });
     return y.add(drop(linear(e, pre + ".ex.o"), train));
+  }
+
+  /** Attention of bucket i: [rows,h,len,dh] for its layout l and arrays b {scatter, valid, mask}. */
+  private interface BucketAttention {
+    NDArray apply(int i, Packing.Layout l, NDArray[] b);
+  }
+
+  /**
+   * Runs attention once per bucket of pk and returns the real tokens' outputs packed, [N,D]: the
+   * buckets' outputs concatenated are in packed order (see {@link Packing}).
+   */
+  private NDArray perBucket(Packed pk, BucketAttention attention) {
+    NDList parts = new NDList();
+    for (int i = 0; i < pk.buckets.size(); i++) {
+      Packing.Layout l = pk.packing.buckets.get(i);
+      NDArray[] b = pk.buckets.get(i);
+      NDArray a = merge(attention.apply(i, l, b));
+      parts.add(rowsOf(a.reshape((long) l.rows().length * l.len(), d), b[1]));
+    }
+    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
   }
 
   /** Embeddings plus positions of the packed tokens of ids [R,T]: [N,D]. */

@@ -40,7 +40,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--kind", required = true, description = "lp (Latent Programmer) or baseline (RobustFill-Transformer)")
+  @Option(names = "--kind", required = true, description = "lp (Latent Programmer), baseline (RobustFill-Transformer) or ae (the Latent AE ablation: continuous latents; eval only, given each program's length)")
   String kind;
 
   @Option(names = "--size", defaultValue = "paper",
@@ -158,8 +158,8 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private ModelConfig modelConfig() {
-    if (!kind.equals("lp") && !kind.equals("baseline")) {
-      throw usage("--kind must be lp or baseline, got '" + kind + "'");
+    if (!kind.equals("lp") && !kind.equals("baseline") && !kind.equals("ae")) {
+      throw usage("--kind must be lp, baseline or ae, got '" + kind + "'");
     }
     ModelConfig base = switch (size) {
       case "paper" -> ModelConfig.paperLp().withKind(kind);

@@ -3,6 +3,7 @@ package dev.lp.app.kafka;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.ModelLoader;
 import dev.lp.dsl.TaskJsonl;
+import dev.lp.search.SynthesisModel;
 import dev.lp.search.fake.ScriptedModel;
 import dev.lp.trainer.checkpoint.CheckpointException;
 import dev.lp.trainer.checkpoint.CheckpointStore;
@@ -98,7 +99,13 @@ public final class Models {
       throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
     }
     try {
-      return ModelSource.fixed(ModelLoader.load(dir));
+      SynthesisModel model = ModelLoader.load(dir);
+      if (model.info().continuousLatents()) {
+        model.close();
+        throw new IllegalArgumentException("checkpoint " + dir + " is the Latent AE ablation (kind ae): it decodes"
+            + " only when told each program's length, so it can be evaluated (lp eval) but not served");
+      }
+      return ModelSource.fixed(model);
     } catch (CheckpointException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

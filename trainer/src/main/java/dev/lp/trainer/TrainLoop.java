@@ -199,6 +199,8 @@ public final class TrainLoop {
     java.util.SortedSet<String> parts = new java.util.TreeSet<>(first.parts().keySet());
     if (cfg.isLatent()) {
       parts.addAll(List.of("ae", "commit", "lp", "e2e"));
+    } else if (cfg.continuousLatents()) {
+      parts.addAll(List.of("ae", "lp", "e2e"));
     }
     c.addAll(parts);
     return c;

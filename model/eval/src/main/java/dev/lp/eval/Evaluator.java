@@ -143,9 +143,19 @@ public final class Evaluator {
       throw new IllegalArgumentException("runOne needs a task and a setting");
     }
     long start = System.nanoTime();
+    int length = 0;
+    if (model.info().continuousLatents()) {
+      // the Latent AE ablation is given the true program length, as in the paper
+      if (task.program() == null) {
+        return TaskOutcome.failed("model kind " + model.info().kind() + " needs each task's program (for its length);"
+            + " this task has none", System.nanoTime() - start);
+      }
+      length = Tokens.encode(task.program()).length;
+    }
     List<Candidate> candidates;
     try {
-      candidates = search.search(task.inputs(), task.outputs(), setting.beamSize(), setting.latentBeams());
+      candidates = search.search(task.inputs(), task.outputs(), setting.beamSize(), setting.latentBeams(), length,
+          c -> true).candidates();
     } catch (RuntimeException e) {
       String m = e.getMessage();
       return TaskOutcome.failed(e.getClass().getSimpleName() + (m == null ? "" : ": " + m), System.nanoTime() - start);

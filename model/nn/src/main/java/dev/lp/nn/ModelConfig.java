@@ -10,7 +10,8 @@ import java.util.List;
  * The architecture and training hyper-parameters of one network; immutable, validated on
  * construction, and stored as JSON beside the weights.
  *
- * @param kind "lp" (Latent Programmer) or "baseline" (RobustFill-Transformer)
+ * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer) or "ae" (the paper's
+ *     Latent RobustFill [AE] ablation: the LP with continuous latents, no quantizer)
  * @param dModel embedding and hidden width (divisible by {@code heads})
  * @param heads attention heads per attention block
  * @param ffn hidden width of the position-wise feed-forward blocks
@@ -57,8 +58,8 @@ public record ModelConfig(
 
   public ModelConfig {
     List<String> bad = new ArrayList<>();
-    if (!"lp".equals(kind) && !"baseline".equals(kind)) {
-      bad.add("kind must be \"lp\" or \"baseline\", got " + quote(kind));
+    if (!"lp".equals(kind) && !"baseline".equals(kind) && !"ae".equals(kind)) {
+      bad.add("kind must be \"lp\", \"baseline\" or \"ae\", got " + quote(kind));
     }
     if (dModel < 1 || heads < 1 || dModel % Math.max(heads, 1) != 0) {
       bad.add("dModel (" + dModel + ") must be positive and divisible by heads (" + heads + ")");
@@ -113,8 +114,24 @@ public record ModelConfig(
     return new ModelConfig(kind, 32, 2, 64, 2, 2, 0f, 100, 128, 16, 2, 0.25f, 0.99f, 100, "concat");
   }
 
+  /** Whether the model has discrete latent codes (the Latent Programmer). */
   public boolean isLatent() {
     return "lp".equals(kind);
+  }
+
+  /** Whether latents are continuous vectors (the Latent AE ablation): no codebook, no latent beam. */
+  public boolean continuousLatents() {
+    return "ae".equals(kind);
+  }
+
+  /** Whether the model encodes programs into latents (LP and the AE ablation). */
+  public boolean hasProgramEncoder() {
+    return isLatent() || continuousLatents();
+  }
+
+  /** Latents for a program of {@code programTokens} tokens (including EOS): ⌈T/2^l⌉. */
+  public int latentLength(int programTokens) {
+    return (programTokens + compression() - 1) / compression();
   }
 
   /** 2^l, the number of program tokens per latent. */
@@ -178,6 +195,8 @@ public record ModelConfig(
     diff(d, "ioPooling", ioPooling, other.ioPooling);
     if (isLatent() || other.isLatent()) {
       diff(d, "latentCodes", latentCodes, other.latentCodes);
+    }
+    if (hasProgramEncoder() || other.hasProgramEncoder()) {
       diff(d, "compressionLog2", compressionLog2, other.compressionLog2);
     }
     return d;

@@ -75,9 +75,24 @@ final class Net {
     }
     p.layerNorm("io.in.ln", d);
     p.layerNorm("io.out.ln", d);
-    decoderParams("pdec", dev.lp.dsl.Tokens.VOCAB, c.isLatent());
+    // creation order fixes the initial values drawn for a seed: pdec, lpred|apred, penc, vq
+    decoderParams("pdec", dev.lp.dsl.Tokens.VOCAB, c.hasProgramEncoder());
     if (c.isLatent()) {
       decoderParams("lpred", c.latentVocab(), false);
+    }
+    if (c.continuousLatents()) {
+      // the AE ablation's latent predictor: a decoder over vectors, BOS a learned vector, output D wide
+      p.add("apred.bos", new Shape(1, 1, d), p.normal(d, 1f), true);
+      for (int l = 0; l < c.decoderLayers(); l++) {
+        decoderLayerParams("apred.l" + l, false);
+      }
+      p.layerNorm("apred.ln", d);
+      if (c.maxPool()) {
+        p.linear("apred.pool", d, d);
+      }
+      p.linear("apred.out", d, d);
+    }
+    if (c.hasProgramEncoder()) {
       p.embedding("penc.emb", dev.lp.dsl.Tokens.VOCAB, d, 1f);
       for (int l = 0; l < c.encoderLayers(); l++) {
         encoderLayerParams("penc.l" + l);
@@ -86,6 +101,8 @@ final class Net {
       for (int m = 0; m < c.compressionLog2(); m++) {
         p.conv1d("penc.conv" + m, d, d, 2);
       }
+    }
+    if (c.isLatent()) {
       int k = c.latentCodes();
       float[] init = p.normal(k * d, 1f);
       p.add("vq.codebook", new Shape(k, d), init, false);
@@ -610,10 +627,46 @@ final class Net {
    */
   NDArray decodeFull(String pre, NDArray tokens, Memory mem, NDArray lat, NDArray latMask, boolean noEx,
       boolean train) {
-    NDManager m = tokens.getManager();
+    return decodeLayers(pre, decoderInput(pre, tokens, 0, mem.groups(), train), mem, lat, latMask, noEx, train);
+  }
+
+  /**
+   * The AE ablation's latent predictor, teacher-forced: inputs [N,S,D] (the BOS vector, then the
+   * previous latents) to predicted latents [N,S,D].
+   */
+  NDArray predictLatents(NDArray inputs, Memory mem, boolean train) {
+    NDManager m = inputs.getManager();
     int g = mem.groups();
-    int t = (int) tokens.getShape().get(1);
-    NDArray x = decoderInput(pre, tokens, 0, g, train);
+    int s = (int) inputs.getShape().get(1);
+    NDArray x = (g > 1 ? inputs.repeat(0, g) : inputs).add(pos(m, 0, s));
+    return decodeLayers("apred", drop(x, train), mem, null, null, false, train);
+  }
+
+  /** The AE predictor's learned BOS vector repeated for n rows, [n,1,D] in m. */
+  NDArray latentBos(NDManager m, int n) {
+    NDArray bos = view(p.get("apred.bos"), m);
+    return n == 1 ? bos : bos.repeat(0, n);
+  }
+
+  /**
+   * The AE ablation's latents for one task at inference: s vectors rolled out by the predictor
+   * (each step recomputes the prefix, at most ⌈T/2^l⌉ long), [1,S,D].
+   */
+  NDArray rollOutLatents(Memory mem, int s, NDManager m) {
+    NDArray seq = latentBos(m, 1);
+    for (int j = 0; j < s; j++) {
+      NDArray out = predictLatents(seq, mem, false);
+      seq = seq.concat(out.get(new NDIndex(":, {}:{}", j, j + 1)), 1);
+    }
+    return seq.get(new NDIndex(":, 1:"));
+  }
+
+  /** Decoder layers and head over embedded inputs x [N*G,T,D]. */
+  private NDArray decodeLayers(String pre, NDArray x, Memory mem, NDArray lat, NDArray latMask, boolean noEx,
+      boolean train) {
+    NDManager m = x.getManager();
+    int g = mem.groups();
+    int t = (int) x.getShape().get(1);
     NDArray causalMask = causal(m, t);
     NDArray latMem = null;
     NDArray latM = null;

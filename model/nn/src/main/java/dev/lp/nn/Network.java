@@ -394,7 +394,7 @@ public final class Network implements AutoCloseable {
     NDArray decInput = m.create(decIn, new Shape(b, t));
     NDArray targets = m.create(target, new Shape(b, t));
     Forward f = new Forward();
-    if (!cfg.isLatent()) {
+    if (!cfg.hasProgramEncoder()) {
       NDArray logits = net.decodeFull("pdec", decInput, mem, null, null, false, train);
       NDArray[] ce = Net.maskedCrossEntropy(logits, targets);
       f.total = ce[0];
@@ -425,6 +425,9 @@ public final class Network implements AutoCloseable {
     NDArray latValid = m.create(valid, new Shape(b, s));
     NDArray latMask = latValid.sub(1f).mul(-Net.NEG).reshape(b, 1, 1, s);
     NDArray enc = net.encodeProgram(prog, train);
+    if (cfg.continuousLatents()) {
+      return forwardAe(m, f, enc, latValid, latMask, decInput, targets, mem, pretrain, train);
+    }
     NDArray codes = net.nearest(enc.stopGradient());
     NDArray quantized = net.codeVectors(codes.add(ModelConfig.FIRST_CODE));
     NDArray diff = enc.sub(quantized.stopGradient());
@@ -466,6 +469,39 @@ public final class Network implements AutoCloseable {
     f.encodings = enc.stopGradient();
     f.codes = codes;
     f.latentValid = latValid;
+    return f;
+  }
+
+  /**
+   * The Latent AE ablation (paper section 5.1): the decoder reads the encoder's continuous latents
+   * (autoencoder loss), the predictor regresses them from the examples (squared error, teacher
+   * forced on the encoder's latents, which it does not train), and after pretraining the decoder
+   * also reads the predicted latents (end-to-end loss). As for the LP, pretraining hides the
+   * examples from the autoencoder pass so the latents must carry the program.
+   */
+  private Forward forwardAe(NDManager m, Forward f, NDArray enc, NDArray latValid, NDArray latMask, NDArray decInput,
+      NDArray targets, Net.Memory mem, boolean pretrain, boolean train) {
+    int b = (int) enc.getShape().get(0);
+    int s = (int) enc.getShape().get(1);
+    NDArray aeLogits = net.decodeFull("pdec", decInput, mem, enc, latMask, pretrain, train);
+    NDArray[] ae = Net.maskedCrossEntropy(aeLogits, targets);
+    NDArray target = enc.stopGradient();
+    NDArray bos = net.latentBos(m, b);
+    NDArray predIn = s == 1 ? bos : bos.concat(target.get(new NDIndex(":, :{}", s - 1)), 1);
+    NDArray pred = net.predictLatents(predIn, mem, train);
+    NDArray mse = pred.sub(target).square().mean(new int[] {2}).mul(latValid).sum().div(latValid.sum());
+    f.parts.put("ae", ae[0]);
+    f.parts.put("lp", mse);
+    NDArray total = ae[0].add(mse);
+    f.correct = ae[1];
+    f.count = ae[2];
+    if (!pretrain) {
+      NDArray[] e2e = Net.maskedCrossEntropy(net.decodeFull("pdec", decInput, mem, pred, latMask, false, train), targets);
+      f.parts.put("e2e", e2e[0]);
+      total = total.add(e2e[0]);
+      f.correct = e2e[1];
+    }
+    f.total = total;
     return f;
   }
 
@@ -553,6 +589,34 @@ public final class Network implements AutoCloseable {
       emaUpdate(sub.create(flat, new Shape(n, cfg.dModel())), sub.create(codeIndices).toType(DataType.INT64, false),
           sub.create(ones));
     }
+  }
+
+  /**
+   * The AE ablation's latents for one task: {rolled out [S][D], teacher-forced predictions on the
+   * rolled-out prefix [S][D]} (package-private, for tests: the two must agree).
+   */
+  float[][][] aeLatentsForTest(List<String> inputs, List<String> outputs, int s) {
+    JniUtils.setGradMode(false);
+    Batch b = Batch.encode(List.of(inputs), List.of(outputs), List.of(new int[] {Tokens.EOS}));
+    try (NDManager m = manager.newSubManager()) {
+      int e = inputs.size();
+      int tin = b.inputs()[0][0].length;
+      int tout = b.outputs()[0][0].length;
+      Net.Memory mem = net.encodeIo(m.create(flatten(b.inputs(), e, tin), new Shape(e, tin)),
+          m.create(flatten(b.outputs(), e, tout), new Shape(e, tout)), e, false);
+      NDArray rolled = net.rollOutLatents(mem, s, m);
+      NDArray in = s == 1 ? net.latentBos(m, 1) : net.latentBos(m, 1).concat(rolled.get(new NDIndex(":, :{}", s - 1)), 1);
+      NDArray forced = net.predictLatents(in, mem, false);
+      return new float[][][] {rows(rolled.toFloatArray(), s), rows(forced.toFloatArray(), s)};
+    }
+  }
+
+  private float[][] rows(float[] flat, int n) {
+    float[][] out = new float[n][cfg.dModel()];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(flat, i * cfg.dModel(), out[i], 0, cfg.dModel());
+    }
+    return out;
   }
 
   /** Overwrites every value of one parameter (package-private, for tests). */

@@ -136,7 +136,7 @@ final class NnSynthesisModel implements SynthesisModel {
     }
     NnSpec s = spec(spec);
     checkRows(rows);
-    return new NnDecoder(s, LATENT, rows, cfg.latentVocab(), cfg.maxLatentLength(), null);
+    return new NnDecoder(s, LATENT, rows, cfg.latentVocab(), cfg.maxLatentLength(), null, null);
   }
 
   @Override
@@ -167,8 +167,31 @@ final class NnSynthesisModel implements SynthesisModel {
         }
       }
     }
+    if (cfg.continuousLatents()) {
+      throw new UnsupportedOperationException("model kind ae (Latent AE ablation) decodes programs only for a"
+          + " given program length: use programDecoderForLength");
+    }
     return new NnDecoder(s, PROGRAM, latents.length, Tokens.VOCAB, cfg.maxProgramLength(),
-        cfg.isLatent() ? latents : null);
+        cfg.isLatent() ? latents : null, null);
+  }
+
+  @Override
+  public Decoder programDecoderForLength(Spec spec, int programLength) {
+    checkOpen();
+    if (!cfg.continuousLatents()) {
+      throw new UnsupportedOperationException("model kind " + cfg.kind() + " has no continuous latents");
+    }
+    NnSpec s = spec(spec);
+    if (programLength < 1 || programLength > cfg.maxProgramLength()) {
+      throw new IllegalArgumentException("program length must be in 1.." + cfg.maxProgramLength() + " tokens, got "
+          + programLength);
+    }
+    JniUtils.setGradMode(false);
+    try (NDManager tmp = s.m.newSubManager()) {
+      Net.Memory mem = new Net.Memory(scoped(s.mem.mem(), tmp), s.mem.mask(), s.mem.groups());
+      NDArray lat = net.rollOutLatents(mem, cfg.latentLength(programLength), tmp);
+      return new NnDecoder(s, PROGRAM, 1, Tokens.VOCAB, cfg.maxProgramLength(), null, lat);
+    }
   }
 
   private static void checkRows(int rows) {
@@ -465,7 +488,11 @@ final class NnSynthesisModel implements SynthesisModel {
     int rows;
     boolean closed;
 
-    NnDecoder(NnSpec spec, String prefix, int rows, int vocab, int maxLength, int[][] latents) {
+    /**
+     * latents: per-row code ids (LP program decoder); vectors: one row's continuous latents [1,S,D]
+     * (AE program decoder); both null otherwise. Latent memories are padded to ⌈T/2^l⌉.
+     */
+    NnDecoder(NnSpec spec, String prefix, int rows, int vocab, int maxLength, int[][] latents, NDArray vectors) {
       this.spec = spec;
       this.prefix = prefix;
       this.rows = rows;
@@ -478,8 +505,18 @@ final class NnSynthesisModel implements SynthesisModel {
       cache.exK = kv[0];
       cache.exV = kv[1];
       cache.exMask = kv[2][0];
+      int width = cfg.latentLength(cfg.maxProgramLength());
+      if (vectors != null) {
+        int have = (int) vectors.getShape().get(1);
+        float[] mask = new float[width];
+        java.util.Arrays.fill(mask, have, width, Net.NEG);
+        try (NDManager tmp = m.newSubManager()) {
+          NDArray lat = have == width ? vectors : vectors.concat(tmp.zeros(new Shape(1, width - have, cfg.dModel())), 1);
+          net.latentCache(cache, prefix, lat, tmp.create(mask, new Shape(1, 1, 1, width)), groups);
+          attachLatents();
+        }
+      }
       if (latents != null) {
-        int width = cfg.maxLatentLength() - 1;
         int[] ids = new int[rows * width];
         float[] mask = new float[rows * width];
         for (int r = 0; r < rows; r++) {
@@ -501,13 +538,17 @@ final class NnSynthesisModel implements SynthesisModel {
           NDArray valid = tmp.create(ids, new Shape(rows, width, 1)).gt(0).toType(DataType.FLOAT32, false);
           lat = lat.mul(valid);
           net.latentCache(cache, prefix, lat, tmp.create(mask, new Shape(rows, 1, 1, width)), groups);
-          for (int l = 0; l < cache.latK.length; l++) {
-            cache.latK[l].attach(m);
-            cache.latV[l].attach(m);
-          }
-          cache.latMask.attach(m);
+          attachLatents();
         }
       }
+    }
+
+    private void attachLatents() {
+      for (int l = 0; l < cache.latK.length; l++) {
+        cache.latK[l].attach(m);
+        cache.latV[l].attach(m);
+      }
+      cache.latMask.attach(m);
     }
 
     @Override

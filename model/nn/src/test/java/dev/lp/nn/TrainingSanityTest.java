@@ -29,7 +29,10 @@ class TrainingSanityTest {
     return KvCacheTest.argmax(v);
   }
 
-  /** Greedy program (with EOS) for one task; LP first decodes its latent code greedily. */
+  /**
+   * Greedy program (with EOS) for one task; LP first decodes its latent code greedily, the AE
+   * ablation rolls out its latents for the true program length.
+   */
   static int[] greedy(SynthesisModel m, Task task) {
     try (var spec = m.encode(task.inputs(), task.outputs())) {
       int[] code = new int[0];
@@ -50,7 +53,9 @@ class TrainingSanityTest {
           code = ids.stream().mapToInt(Integer::intValue).toArray();
         }
       }
-      try (var dec = m.programDecoder(spec, new int[][] {code})) {
+      try (var dec = m.info().continuousLatents()
+          ? m.programDecoderForLength(spec, Tokens.encode(task.program()).length)
+          : m.programDecoder(spec, new int[][] {code})) {
         List<Integer> out = new ArrayList<>();
         int next = Tokens.BOS;
         for (int t = 0; t < m.info().maxProgramLength(); t++) {
@@ -101,5 +106,10 @@ class TrainingSanityTest {
   @Test
   void tinyLatentProgrammerOverfitsAFewTasks() {
     overfit(ModelConfig.tiny("lp").withPretrainSteps(100), 300, 3e-3f);
+  }
+
+  @Test
+  void tinyLatentAeOverfitsAFewTasks() {
+    overfit(ModelConfig.tiny("ae").withPretrainSteps(100), 300, 3e-3f);
   }
 }

@@ -38,6 +38,11 @@ public class ForwardingSynthesisModel implements SynthesisModel {
   }
 
   @Override
+  public Decoder programDecoderForLength(Spec spec, int programLength) {
+    return delegate.programDecoderForLength(spec, programLength);
+  }
+
+  @Override
   public List<float[][]> stepAll(List<Decoder> decoders, List<int[]> tokens) {
     return delegate.stepAll(decoders, tokens);
   }

@@ -3,7 +3,8 @@ package dev.lp.search;
 /**
  * Static facts about a {@link SynthesisModel}.
  *
- * @param kind "lp" (Latent Programmer) or "baseline" (RobustFill-Transformer)
+ * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer) or "ae" (the Latent
+ *     AE ablation: continuous latents, decoded for a given program length)
  * @param version a human-readable model version (checkpoint name and step), carried on events
  * @param programVocab number of program token ids (316)
  * @param latentVocab number of latent ids including the specials, 0 for the baseline
@@ -22,7 +23,16 @@ public record ModelInfo(
     int maxProgramLength,
     int maxLatentLength) {
 
+  /** Whether the model has discrete latent codes to beam-search (the Latent Programmer). */
   public boolean hasLatents() {
     return latentVocab > 0;
+  }
+
+  /**
+   * Whether the model's latents are continuous (kind "ae"): no latent beam, and every search needs
+   * the program's length ({@link SynthesisModel#programDecoderForLength}).
+   */
+  public boolean continuousLatents() {
+    return "ae".equals(kind);
   }
 }

@@ -38,6 +38,19 @@ public interface SynthesisModel extends AutoCloseable {
   Decoder programDecoder(Spec spec, int[][] latents);
 
   /**
+   * Continuous-latent models only (the paper's Latent AE ablation, {@link
+   * ModelInfo#continuousLatents()}): rolls out the latent vectors the predictor gives for a
+   * program of {@code programLength} tokens (including EOS) and starts one program decoder row
+   * conditioned on them. Feed program BOS (1) first. Such a model cannot end its latent sequence
+   * by itself, so the caller must know the program's length (the paper gives it the true one).
+   *
+   * @throws UnsupportedOperationException for a model with discrete or no latents
+   */
+  default Decoder programDecoderForLength(Spec spec, int programLength) {
+    throw new UnsupportedOperationException("model kind " + info().kind() + " has no continuous latents");
+  }
+
+  /**
    * One step for several decoders in as few forward calls as the implementation can manage
    * (rows of compatible decoders are concatenated into one batch). Element i of the result is
    * what {@code decoders.get(i).step(tokens.get(i))} would return.

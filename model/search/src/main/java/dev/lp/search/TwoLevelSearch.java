@@ -131,6 +131,19 @@ public final class TwoLevelSearch {
    */
   public Outcome search(
       List<String> inputs, List<String> outputs, int beamSize, int latentBeams, CandidateListener listener) {
+    return search(inputs, outputs, beamSize, latentBeams, 0, listener);
+  }
+
+  /**
+   * As {@link #search(List, List, int, int, CandidateListener)}, with the program's length in
+   * tokens (including EOS) for a model with continuous latents (the Latent AE ablation), which
+   * decodes B programs from the one latent sequence its predictor rolls out for that length
+   * (L must be 1); other models ignore {@code programLength}.
+   *
+   * @throws IllegalArgumentException for a continuous-latent model without a length or with L > 1
+   */
+  public Outcome search(List<String> inputs, List<String> outputs, int beamSize, int latentBeams, int programLength,
+      CandidateListener listener) {
     checkBudget(beamSize, latentBeams);
     Consistency.checkExamples(inputs, outputs);
     if (listener == null) {
@@ -152,7 +165,20 @@ public final class TwoLevelSearch {
         codes = List.of(new int[0]);
       }
       int width = programsPerCode(beamSize, latentBeams, lp);
-      return searchPrograms(spec, info, codes, width, listener, latentSteps, lp);
+      if (info.continuousLatents()) {
+        if (programLength < 1) {
+          throw new IllegalArgumentException("model " + info.version() + " (kind " + info.kind() + ") has continuous"
+              + " latents: it needs the program's length in tokens, got " + programLength);
+        }
+        if (latentBeams != 1) {
+          throw new IllegalArgumentException("model " + info.version() + " (kind " + info.kind() + ") has one"
+              + " latent sequence per task: L must be 1, got " + latentBeams);
+        }
+        return searchPrograms(info, codes, width, listener, 0, false,
+            code -> model.programDecoderForLength(spec, programLength));
+      }
+      return searchPrograms(info, codes, width, listener, latentSteps, lp,
+          code -> model.programDecoder(spec, new int[][] {code}));
     }
   }
 
@@ -209,8 +235,9 @@ public final class TwoLevelSearch {
     }
   }
 
-  private Outcome searchPrograms(SynthesisModel.Spec spec, ModelInfo info, List<int[]> codes, int width,
-      CandidateListener listener, int latentSteps, boolean lp) {
+  private Outcome searchPrograms(ModelInfo info, List<int[]> codes, int width,
+      CandidateListener listener, int latentSteps, boolean lp,
+      java.util.function.Function<int[], SynthesisModel.Decoder> decoderFor) {
     BeamSearch.Settings settings =
         BeamSearch.Settings.forPrograms(info, width, alpha).withConstraint(programConstraint);
     List<ProgramBeam> active = new ArrayList<>();
@@ -219,8 +246,7 @@ public final class TwoLevelSearch {
     boolean stopped = false;
     try {
       for (int[] code : codes) {
-        ProgramBeam pb = new ProgramBeam(code, new BeamSearch(settings),
-            model.programDecoder(spec, new int[][] {code}));
+        ProgramBeam pb = new ProgramBeam(code, new BeamSearch(settings), decoderFor.apply(code));
         active.add(pb);
         all.add(pb);
       }

@@ -158,6 +158,52 @@ class TwoLevelSearchTest {
     assertEquals(0, model.openHandles());
   }
 
+  /** A scripted baseline dressed as the Latent AE ablation: it records the lengths it is asked for. */
+  private static final class ContinuousModel extends ForwardingSynthesisModel {
+    final List<Integer> lengths = new ArrayList<>();
+
+    ContinuousModel(SynthesisModel scripted) {
+      super(scripted);
+    }
+
+    @Override
+    public ModelInfo info() {
+      ModelInfo i = delegate.info();
+      return new ModelInfo("ae", i.version(), i.programVocab(), 0, -1, -1, i.maxProgramLength(), 0);
+    }
+
+    @Override
+    public Decoder programDecoder(Spec spec, int[][] latents) {
+      throw new UnsupportedOperationException("continuous: decodes only for a length");
+    }
+
+    @Override
+    public Decoder programDecoderForLength(Spec spec, int programLength) {
+      lengths.add(programLength);
+      return delegate.programDecoder(spec, new int[][] {{}});
+    }
+  }
+
+  @Test
+  void continuousLatentModelDecodesBProgramsForTheGivenLength() {
+    ScriptedModel scripted = ScriptedModel.builder().baseline().task(IN, OUT, List.of(
+        Entry.ranked(WRONG_2), Entry.ranked(SOLUTION))).build();
+    ContinuousModel model = new ContinuousModel(scripted);
+    assertTrue(model.info().continuousLatents());
+    TwoLevelSearch search = new TwoLevelSearch(model);
+    var noLength = assertThrows(IllegalArgumentException.class, () -> search.search(IN, OUT, 4, 1, c -> true));
+    assertTrue(noLength.getMessage().contains("length"), noLength.getMessage());
+    var twoSequences = assertThrows(IllegalArgumentException.class, () -> search.search(IN, OUT, 4, 2, 9, c -> true));
+    assertTrue(twoSequences.getMessage().contains("L must be 1"), twoSequences.getMessage());
+    TwoLevelSearch.Outcome out = search.search(IN, OUT, 4, 1, 9, c -> true);
+    assertEquals(List.of(9), model.lengths);
+    assertEquals(4, out.candidates().size(), "one beam of width B");
+    assertEquals(List.of(WRONG_2, SOLUTION), programs(out.candidates().subList(0, 2)));
+    assertTrue(out.latentCodes().isEmpty());
+    assertEquals(0, out.latentSteps());
+    assertEquals(0, scripted.openHandles());
+  }
+
   @Test
   void listenerSeesCandidatesAsTheyFinishAndCanStopEarly() {
     ScriptedModel model = lpModel();

@@ -40,7 +40,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--kind", required = true, description = "lp (Latent Programmer), baseline (RobustFill-Transformer) or ae (the Latent AE ablation: continuous latents; eval only, given each program's length)")
+  @Option(names = "--kind", required = true, description = "lp (Latent Programmer), baseline (RobustFill-Transformer) or the ablations with continuous latents ae (Latent AE) and vae (Latent VAE), evaluated given each program's length")
   String kind;
 
   @Option(names = "--size", defaultValue = "paper",
@@ -158,8 +158,8 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private ModelConfig modelConfig() {
-    if (!kind.equals("lp") && !kind.equals("baseline") && !kind.equals("ae")) {
-      throw usage("--kind must be lp, baseline or ae, got '" + kind + "'");
+    if (!List.of("lp", "baseline", "ae", "vae").contains(kind)) {
+      throw usage("--kind must be lp, baseline, ae or vae, got '" + kind + "'");
     }
     ModelConfig base = switch (size) {
       case "paper" -> ModelConfig.paperLp().withKind(kind);

@@ -102,8 +102,8 @@ public final class Models {
       SynthesisModel model = ModelLoader.load(dir);
       if (model.info().continuousLatents()) {
         model.close();
-        throw new IllegalArgumentException("checkpoint " + dir + " is the Latent AE ablation (kind ae): it decodes"
-            + " only when told each program's length, so it can be evaluated (lp eval) but not served");
+        throw new IllegalArgumentException("checkpoint " + dir + " is an ablation with continuous latents (kind "
+            + model.info().kind() + "): it decodes only when told each program's length, so it can be evaluated (lp eval) but not served");
       }
       return ModelSource.fixed(model);
     } catch (CheckpointException e) {

@@ -201,6 +201,9 @@ public final class TrainLoop {
       parts.addAll(List.of("ae", "commit", "lp", "e2e"));
     } else if (cfg.continuousLatents()) {
       parts.addAll(List.of("ae", "lp", "e2e"));
+      if (cfg.sampledLatents()) {
+        parts.add("kl");
+      }
     }
     c.addAll(parts);
     return c;

@@ -56,7 +56,8 @@ public final class Evaluator {
 
   /**
    * The budgets for these beam sizes: L = {@code latentBeams} when given and the model has latent
-   * codes, else the default ({@link Setting#defaultLatentBeams}); a baseline always gets L = 1.
+   * codes or samples them (VAE), else the default ({@link Setting#defaultLatentBeams}); a baseline
+   * and the AE ablation always get L = 1.
    *
    * @throws IllegalArgumentException for no beam sizes, a repeated one, B &lt; 1 or L outside 1..B
    */
@@ -73,7 +74,7 @@ public final class Evaluator {
         throw new IllegalArgumentException("a beam size is null");
       }
       TwoLevelSearch.checkBudget(b, latentBeams == null ? 1 : latentBeams);
-      boolean lp = hasLatents();
+      boolean lp = hasLatents() || model.info().sampledLatents();
       out.add(new Setting(b, lp && latentBeams != null ? latentBeams : Setting.defaultLatentBeams(b, lp)));
     }
     return out;
@@ -145,7 +146,7 @@ public final class Evaluator {
     long start = System.nanoTime();
     int length = 0;
     if (model.info().continuousLatents()) {
-      // the Latent AE ablation is given the true program length, as in the paper
+      // the ablations with continuous latents are given the true program length, as in the paper
       if (task.program() == null) {
         return TaskOutcome.failed("model kind " + model.info().kind() + " needs each task's program (for its length);"
             + " this task has none", System.nanoTime() - start);

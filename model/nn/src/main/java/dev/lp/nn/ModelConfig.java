@@ -10,8 +10,9 @@ import java.util.List;
  * The architecture and training hyper-parameters of one network; immutable, validated on
  * construction, and stored as JSON beside the weights.
  *
- * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer) or "ae" (the paper's
- *     Latent RobustFill [AE] ablation: the LP with continuous latents, no quantizer)
+ * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer), or one of the paper's
+ *     ablations with continuous latents instead of the quantizer: "ae" (Latent RobustFill [AE]) or
+ *     "vae" (Latent RobustFill [VAE])
  * @param dModel embedding and hidden width (divisible by {@code heads})
  * @param heads attention heads per attention block
  * @param ffn hidden width of the position-wise feed-forward blocks
@@ -58,8 +59,8 @@ public record ModelConfig(
 
   public ModelConfig {
     List<String> bad = new ArrayList<>();
-    if (!"lp".equals(kind) && !"baseline".equals(kind) && !"ae".equals(kind)) {
-      bad.add("kind must be \"lp\", \"baseline\" or \"ae\", got " + quote(kind));
+    if (!List.of("lp", "baseline", "ae", "vae").contains(kind)) {
+      bad.add("kind must be \"lp\", \"baseline\", \"ae\" or \"vae\", got " + quote(kind));
     }
     if (dModel < 1 || heads < 1 || dModel % Math.max(heads, 1) != 0) {
       bad.add("dModel (" + dModel + ") must be positive and divisible by heads (" + heads + ")");
@@ -119,9 +120,14 @@ public record ModelConfig(
     return "lp".equals(kind);
   }
 
-  /** Whether latents are continuous vectors (the Latent AE ablation): no codebook, no latent beam. */
+  /** Whether latents are continuous vectors (the AE and VAE ablations): no codebook, no latent beam. */
   public boolean continuousLatents() {
-    return "ae".equals(kind);
+    return "ae".equals(kind) || "vae".equals(kind);
+  }
+
+  /** Whether latents are Gaussian (the VAE ablation), so several latent sequences can be sampled. */
+  public boolean sampledLatents() {
+    return "vae".equals(kind);
   }
 
   /** Whether the model encodes programs into latents (LP and the AE ablation). */

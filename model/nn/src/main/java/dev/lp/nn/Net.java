@@ -29,6 +29,8 @@ import java.util.SplittableRandom;
  */
 final class Net {
   static final float NEG = -1e9f;
+  /** Log-variances of the VAE's Gaussians are clipped to ±this (variance e^-8 .. e^8). */
+  static final float LOGVAR_BOUND = 8f;
 
   final ModelConfig c;
   final Params p;
@@ -81,7 +83,8 @@ final class Net {
       decoderParams("lpred", c.latentVocab(), false);
     }
     if (c.continuousLatents()) {
-      // the AE ablation's latent predictor: a decoder over vectors, BOS a learned vector, output D wide
+      // the ablations' latent predictor: a decoder over vectors, BOS a learned vector, output D wide
+      // (AE: the latent) or 2D (VAE: mean and log-variance of a Gaussian per latent)
       p.add("apred.bos", new Shape(1, 1, d), p.normal(d, 1f), true);
       for (int l = 0; l < c.decoderLayers(); l++) {
         decoderLayerParams("apred.l" + l, false);
@@ -90,7 +93,7 @@ final class Net {
       if (c.maxPool()) {
         p.linear("apred.pool", d, d);
       }
-      p.linear("apred.out", d, d);
+      p.linear("apred.out", d, c.sampledLatents() ? 2 * d : d);
     }
     if (c.hasProgramEncoder()) {
       p.embedding("penc.emb", dev.lp.dsl.Tokens.VOCAB, d, 1f);
@@ -101,6 +104,10 @@ final class Net {
       for (int m = 0; m < c.compressionLog2(); m++) {
         p.conv1d("penc.conv" + m, d, d, 2);
       }
+    }
+    if (c.sampledLatents()) {
+      p.linear("vae.mu", d, d);
+      p.linear("vae.logvar", d, d);
     }
     if (c.isLatent()) {
       int k = c.latentCodes();
@@ -631,8 +638,9 @@ final class Net {
   }
 
   /**
-   * The AE ablation's latent predictor, teacher-forced: inputs [N,S,D] (the BOS vector, then the
-   * previous latents) to predicted latents [N,S,D].
+   * The ablations' latent predictor, teacher-forced: inputs [N,S,D] (the BOS vector, then the
+   * previous latents) to predicted latents [N,S,D] (AE) or Gaussians [N,S,2D] (VAE: mean, then
+   * log-variance).
    */
   NDArray predictLatents(NDArray inputs, Memory mem, boolean train) {
     NDManager m = inputs.getManager();
@@ -649,16 +657,42 @@ final class Net {
   }
 
   /**
-   * The AE ablation's latents for one task at inference: s vectors rolled out by the predictor
-   * (each step recomputes the prefix, at most ⌈T/2^l⌉ long), [1,S,D].
+   * The ablations' latents for one task at inference: s vectors rolled out by the predictor (each
+   * step recomputes the prefix, at most ⌈T/2^l⌉ long), [1,S,D]. VAE: each latent is its Gaussian's
+   * mean when {@code rng} is null, else a draw from it (ancestral sampling).
    */
-  NDArray rollOutLatents(Memory mem, int s, NDManager m) {
+  NDArray rollOutLatents(Memory mem, int s, NDManager m, SplittableRandom rng) {
     NDArray seq = latentBos(m, 1);
     for (int j = 0; j < s; j++) {
-      NDArray out = predictLatents(seq, mem, false);
-      seq = seq.concat(out.get(new NDIndex(":, {}:{}", j, j + 1)), 1);
+      NDArray next = predictLatents(seq, mem, false).get(new NDIndex(":, {}:{}", j, j + 1));
+      if (c.sampledLatents()) {
+        NDArray mean = next.get(new NDIndex("..., :{}", d));
+        NDArray std = next.get(new NDIndex("..., {}:", d)).clip(-LOGVAR_BOUND, LOGVAR_BOUND).mul(0.5f).exp();
+        next = rng == null ? mean : mean.add(std.mul(m.create(gaussian(rng, d), new Shape(1, 1, d))));
+      }
+      seq = seq.concat(next, 1);
     }
     return seq.get(new NDIndex(":, 1:"));
+  }
+
+  /** n standard normal draws. */
+  static float[] gaussian(SplittableRandom rng, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i += 2) {
+      double u = 1.0 - rng.nextDouble();
+      double r = Math.sqrt(-2 * Math.log(u));
+      double a = 2 * Math.PI * rng.nextDouble();
+      v[i] = (float) (r * Math.cos(a));
+      if (i + 1 < n) {
+        v[i + 1] = (float) (r * Math.sin(a));
+      }
+    }
+    return v;
+  }
+
+  /** The training noise generator (seeded per step with the dropout), for the VAE's draws. */
+  SplittableRandom noise() {
+    return dropRng;
   }
 
   /** Decoder layers and head over embedded inputs x [N*G,T,D]. */

@@ -426,7 +426,7 @@ public final class Network implements AutoCloseable {
     NDArray latMask = latValid.sub(1f).mul(-Net.NEG).reshape(b, 1, 1, s);
     NDArray enc = net.encodeProgram(prog, train);
     if (cfg.continuousLatents()) {
-      return forwardAe(m, f, enc, latValid, latMask, decInput, targets, mem, pretrain, train);
+      return forwardContinuous(m, f, enc, latValid, latMask, decInput, targets, mem, pretrain, train);
     }
     NDArray codes = net.nearest(enc.stopGradient());
     NDArray quantized = net.codeVectors(codes.add(ModelConfig.FIRST_CODE));
@@ -473,26 +473,58 @@ public final class Network implements AutoCloseable {
   }
 
   /**
-   * The Latent AE ablation (paper section 5.1): the decoder reads the encoder's continuous latents
-   * (autoencoder loss), the predictor regresses them from the examples (squared error, teacher
-   * forced on the encoder's latents, which it does not train), and after pretraining the decoder
-   * also reads the predicted latents (end-to-end loss). As for the LP, pretraining hides the
-   * examples from the autoencoder pass so the latents must carry the program.
+   * The ablations with continuous latents (paper section 5.1). AE: the decoder reads the encoder's
+   * latents (autoencoder loss) and the predictor regresses them from the examples (squared error,
+   * "lp"). VAE: the encoder gives a Gaussian per latent, the decoder reads a draw from it, a KL term
+   * pulls the Gaussians toward N(0, I) ("kl"), and the predictor gives its own Gaussian per latent,
+   * trained by KL(encoder's || predictor's) ("lp"). The predictor is teacher-forced on the
+   * latents the decoder read and does not train the encoder. After pretraining the decoder also
+   * reads the predicted latents (means for the VAE; end-to-end loss). As for the LP, pretraining
+   * hides the examples from the autoencoder pass so the latents must carry the program. KL terms
+   * are averaged over the D dimensions, like the squared error.
    */
-  private Forward forwardAe(NDManager m, Forward f, NDArray enc, NDArray latValid, NDArray latMask, NDArray decInput,
-      NDArray targets, Net.Memory mem, boolean pretrain, boolean train) {
+  private Forward forwardContinuous(NDManager m, Forward f, NDArray enc, NDArray latValid, NDArray latMask,
+      NDArray decInput, NDArray targets, Net.Memory mem, boolean pretrain, boolean train) {
     int b = (int) enc.getShape().get(0);
     int s = (int) enc.getShape().get(1);
-    NDArray aeLogits = net.decodeFull("pdec", decInput, mem, enc, latMask, pretrain, train);
+    int d = cfg.dModel();
+    NDArray z = enc;
+    NDArray mu = null;
+    NDArray logvar = null;
+    NDArray total = null;
+    if (cfg.sampledLatents()) {
+      mu = net.linear(enc, "vae.mu");
+      logvar = net.linear(enc, "vae.logvar").clip(-Net.LOGVAR_BOUND, Net.LOGVAR_BOUND);
+      z = train ? mu.add(logvar.mul(0.5f).exp().mul(m.create(Net.gaussian(net.noise(), b * s * d), new Shape(b, s, d))))
+          : mu;
+      NDArray kl = mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).mean(new int[] {2}).mul(latValid).sum()
+          .div(latValid.sum());
+      f.parts.put("kl", kl);
+      total = kl;
+    }
+    NDArray aeLogits = net.decodeFull("pdec", decInput, mem, z, latMask, pretrain, train);
     NDArray[] ae = Net.maskedCrossEntropy(aeLogits, targets);
-    NDArray target = enc.stopGradient();
+    NDArray target = z.stopGradient();
     NDArray bos = net.latentBos(m, b);
     NDArray predIn = s == 1 ? bos : bos.concat(target.get(new NDIndex(":, :{}", s - 1)), 1);
     NDArray pred = net.predictLatents(predIn, mem, train);
-    NDArray mse = pred.sub(target).square().mean(new int[] {2}).mul(latValid).sum().div(latValid.sum());
+    NDArray perLatent;
+    if (cfg.sampledLatents()) {
+      NDArray pMean = pred.get(new NDIndex("..., :{}", d));
+      NDArray pLogvar = pred.get(new NDIndex("..., {}:", d)).clip(-Net.LOGVAR_BOUND, Net.LOGVAR_BOUND);
+      NDArray qMean = mu.stopGradient();
+      NDArray qLogvar = logvar.stopGradient();
+      // KL(N(q) || N(p)) per dimension
+      perLatent = pLogvar.sub(qLogvar).add(qLogvar.exp().add(qMean.sub(pMean).square()).div(pLogvar.exp())).sub(1f)
+          .mul(0.5f).mean(new int[] {2});
+      pred = pMean;
+    } else {
+      perLatent = pred.sub(target).square().mean(new int[] {2});
+    }
+    NDArray lpLoss = perLatent.mul(latValid).sum().div(latValid.sum());
     f.parts.put("ae", ae[0]);
-    f.parts.put("lp", mse);
-    NDArray total = ae[0].add(mse);
+    f.parts.put("lp", lpLoss);
+    total = total == null ? ae[0].add(lpLoss) : total.add(ae[0]).add(lpLoss);
     f.correct = ae[1];
     f.count = ae[2];
     if (!pretrain) {
@@ -604,9 +636,9 @@ public final class Network implements AutoCloseable {
       int tout = b.outputs()[0][0].length;
       Net.Memory mem = net.encodeIo(m.create(flatten(b.inputs(), e, tin), new Shape(e, tin)),
           m.create(flatten(b.outputs(), e, tout), new Shape(e, tout)), e, false);
-      NDArray rolled = net.rollOutLatents(mem, s, m);
+      NDArray rolled = net.rollOutLatents(mem, s, m, null);
       NDArray in = s == 1 ? net.latentBos(m, 1) : net.latentBos(m, 1).concat(rolled.get(new NDIndex(":, :{}", s - 1)), 1);
-      NDArray forced = net.predictLatents(in, mem, false);
+      NDArray forced = net.predictLatents(in, mem, false).get(new NDIndex("..., :{}", cfg.dModel()));
       return new float[][][] {rows(rolled.toFloatArray(), s), rows(forced.toFloatArray(), s)};
     }
   }

@@ -168,15 +168,15 @@ final class NnSynthesisModel implements SynthesisModel {
       }
     }
     if (cfg.continuousLatents()) {
-      throw new UnsupportedOperationException("model kind ae (Latent AE ablation) decodes programs only for a"
-          + " given program length: use programDecoderForLength");
+      throw new UnsupportedOperationException("model kind " + cfg.kind() + " (an ablation with continuous latents)"
+          + " decodes programs only for a given program length: use programDecoderForLength");
     }
     return new NnDecoder(s, PROGRAM, latents.length, Tokens.VOCAB, cfg.maxProgramLength(),
         cfg.isLatent() ? latents : null, null);
   }
 
   @Override
-  public Decoder programDecoderForLength(Spec spec, int programLength) {
+  public Decoder programDecoderForLength(Spec spec, int programLength, int sample) {
     checkOpen();
     if (!cfg.continuousLatents()) {
       throw new UnsupportedOperationException("model kind " + cfg.kind() + " has no continuous latents");
@@ -186,10 +186,16 @@ final class NnSynthesisModel implements SynthesisModel {
       throw new IllegalArgumentException("program length must be in 1.." + cfg.maxProgramLength() + " tokens, got "
           + programLength);
     }
+    if (sample < 0 || (sample > 0 && !cfg.sampledLatents())) {
+      throw new IllegalArgumentException("latent sample must be " + (cfg.sampledLatents() ? ">= 0" : "0 (kind "
+          + cfg.kind() + " has one latent sequence)") + ", got " + sample);
+    }
     JniUtils.setGradMode(false);
     try (NDManager tmp = s.m.newSubManager()) {
       Net.Memory mem = new Net.Memory(scoped(s.mem.mem(), tmp), s.mem.mask(), s.mem.groups());
-      NDArray lat = net.rollOutLatents(mem, cfg.latentLength(programLength), tmp);
+      // draw k uses the same noise for every task, so a search is reproducible
+      NDArray lat = net.rollOutLatents(mem, cfg.latentLength(programLength), tmp,
+          sample == 0 ? null : new java.util.SplittableRandom(0x5A3D1E5L + sample));
       return new NnDecoder(s, PROGRAM, 1, Tokens.VOCAB, cfg.maxProgramLength(), null, lat);
     }
   }

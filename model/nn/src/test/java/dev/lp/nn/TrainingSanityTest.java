@@ -30,8 +30,8 @@ class TrainingSanityTest {
   }
 
   /**
-   * Greedy program (with EOS) for one task; LP first decodes its latent code greedily, the AE
-   * ablation rolls out its latents for the true program length.
+   * Greedy program (with EOS) for one task; LP first decodes its latent code greedily, the AE and
+   * VAE ablations roll out their latents (VAE: the means) for the true program length.
    */
   static int[] greedy(SynthesisModel m, Task task) {
     try (var spec = m.encode(task.inputs(), task.outputs())) {
@@ -54,7 +54,7 @@ class TrainingSanityTest {
         }
       }
       try (var dec = m.info().continuousLatents()
-          ? m.programDecoderForLength(spec, Tokens.encode(task.program()).length)
+          ? m.programDecoderForLength(spec, Tokens.encode(task.program()).length, 0)
           : m.programDecoder(spec, new int[][] {code})) {
         List<Integer> out = new ArrayList<>();
         int next = Tokens.BOS;
@@ -111,5 +111,10 @@ class TrainingSanityTest {
   @Test
   void tinyLatentAeOverfitsAFewTasks() {
     overfit(ModelConfig.tiny("ae").withPretrainSteps(100), 300, 3e-3f);
+  }
+
+  @Test
+  void tinyLatentVaeOverfitsAFewTasks() {
+    overfit(ModelConfig.tiny("vae").withPretrainSteps(100), 300, 3e-3f);
   }
 }

@@ -38,8 +38,8 @@ public class ForwardingSynthesisModel implements SynthesisModel {
   }
 
   @Override
-  public Decoder programDecoderForLength(Spec spec, int programLength) {
-    return delegate.programDecoderForLength(spec, programLength);
+  public Decoder programDecoderForLength(Spec spec, int programLength, int sample) {
+    return delegate.programDecoderForLength(spec, programLength, sample);
   }
 
   @Override

@@ -3,8 +3,8 @@ package dev.lp.search;
 /**
  * Static facts about a {@link SynthesisModel}.
  *
- * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer) or "ae" (the Latent
- *     AE ablation: continuous latents, decoded for a given program length)
+ * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer), or the ablations with
+ *     continuous latents decoded for a given program length: "ae" (Latent AE), "vae" (Latent VAE)
  * @param version a human-readable model version (checkpoint name and step), carried on events
  * @param programVocab number of program token ids (316)
  * @param latentVocab number of latent ids including the specials, 0 for the baseline
@@ -29,10 +29,15 @@ public record ModelInfo(
   }
 
   /**
-   * Whether the model's latents are continuous (kind "ae"): no latent beam, and every search needs
-   * the program's length ({@link SynthesisModel#programDecoderForLength}).
+   * Whether the model's latents are continuous (kinds "ae", "vae"): no latent beam, and every
+   * search needs the program's length ({@link SynthesisModel#programDecoderForLength}).
    */
   public boolean continuousLatents() {
-    return "ae".equals(kind);
+    return "ae".equals(kind) || "vae".equals(kind);
+  }
+
+  /** Whether several latent sequences can be sampled per task (kind "vae"; "ae" has one). */
+  public boolean sampledLatents() {
+    return "vae".equals(kind);
   }
 }

@@ -38,15 +38,17 @@ public interface SynthesisModel extends AutoCloseable {
   Decoder programDecoder(Spec spec, int[][] latents);
 
   /**
-   * Continuous-latent models only (the paper's Latent AE ablation, {@link
+   * Continuous-latent models only (the paper's Latent AE and VAE ablations, {@link
    * ModelInfo#continuousLatents()}): rolls out the latent vectors the predictor gives for a
    * program of {@code programLength} tokens (including EOS) and starts one program decoder row
-   * conditioned on them. Feed program BOS (1) first. Such a model cannot end its latent sequence
+   * conditioned on them. Sample 0 is the predictor's most likely sequence (its means); sample k &gt; 0
+   * (VAE only, {@link ModelInfo#sampledLatents()}) is the k-th draw from its Gaussians, the same
+   * draw for the same k. Feed program BOS (1) first. Such a model cannot end its latent sequence
    * by itself, so the caller must know the program's length (the paper gives it the true one).
    *
    * @throws UnsupportedOperationException for a model with discrete or no latents
    */
-  default Decoder programDecoderForLength(Spec spec, int programLength) {
+  default Decoder programDecoderForLength(Spec spec, int programLength, int sample) {
     throw new UnsupportedOperationException("model kind " + info().kind() + " has no continuous latents");
   }
 

@@ -136,11 +136,11 @@ public final class TwoLevelSearch {
 
   /**
    * As {@link #search(List, List, int, int, CandidateListener)}, with the program's length in
-   * tokens (including EOS) for a model with continuous latents (the Latent AE ablation), which
-   * decodes B programs from the one latent sequence its predictor rolls out for that length
-   * (L must be 1); other models ignore {@code programLength}.
+   * tokens (including EOS) for a model with continuous latents (the AE and VAE ablations): it
+   * decodes ⌊B/L⌋ programs from each of L latent sequences its predictor rolls out for that length
+   * (the AE has one, so L must be 1; the VAE samples L); other models ignore {@code programLength}.
    *
-   * @throws IllegalArgumentException for a continuous-latent model without a length or with L > 1
+   * @throws IllegalArgumentException for a continuous-latent model without a length, or an AE with L > 1
    */
   public Outcome search(List<String> inputs, List<String> outputs, int beamSize, int latentBeams, int programLength,
       CandidateListener listener) {
@@ -170,15 +170,16 @@ public final class TwoLevelSearch {
           throw new IllegalArgumentException("model " + info.version() + " (kind " + info.kind() + ") has continuous"
               + " latents: it needs the program's length in tokens, got " + programLength);
         }
-        if (latentBeams != 1) {
+        if (latentBeams != 1 && !info.sampledLatents()) {
           throw new IllegalArgumentException("model " + info.version() + " (kind " + info.kind() + ") has one"
               + " latent sequence per task: L must be 1, got " + latentBeams);
         }
-        return searchPrograms(info, codes, width, listener, 0, false,
-            code -> model.programDecoderForLength(spec, programLength));
+        int samples = info.sampledLatents() ? latentBeams : 1;
+        return searchPrograms(info, java.util.Collections.nCopies(samples, new int[0]), beamSize / samples, listener, 0,
+            false, i -> model.programDecoderForLength(spec, programLength, i));
       }
       return searchPrograms(info, codes, width, listener, latentSteps, lp,
-          code -> model.programDecoder(spec, new int[][] {code}));
+          i -> model.programDecoder(spec, new int[][] {codes.get(i)}));
     }
   }
 
@@ -237,7 +238,7 @@ public final class TwoLevelSearch {
 
   private Outcome searchPrograms(ModelInfo info, List<int[]> codes, int width,
       CandidateListener listener, int latentSteps, boolean lp,
-      java.util.function.Function<int[], SynthesisModel.Decoder> decoderFor) {
+      java.util.function.IntFunction<SynthesisModel.Decoder> decoderFor) {
     BeamSearch.Settings settings =
         BeamSearch.Settings.forPrograms(info, width, alpha).withConstraint(programConstraint);
     List<ProgramBeam> active = new ArrayList<>();
@@ -245,8 +246,8 @@ public final class TwoLevelSearch {
     int steps = 0;
     boolean stopped = false;
     try {
-      for (int[] code : codes) {
-        ProgramBeam pb = new ProgramBeam(code, new BeamSearch(settings), decoderFor.apply(code));
+      for (int i = 0; i < codes.size(); i++) {
+        ProgramBeam pb = new ProgramBeam(codes.get(i), new BeamSearch(settings), decoderFor.apply(i));
         active.add(pb);
         all.add(pb);
       }

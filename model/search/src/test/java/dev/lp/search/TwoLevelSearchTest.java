@@ -158,18 +158,20 @@ class TwoLevelSearchTest {
     assertEquals(0, model.openHandles());
   }
 
-  /** A scripted baseline dressed as the Latent AE ablation: it records the lengths it is asked for. */
+  /** A scripted baseline dressed as an ablation with continuous latents: it records what it is asked for. */
   private static final class ContinuousModel extends ForwardingSynthesisModel {
-    final List<Integer> lengths = new ArrayList<>();
+    final String kind;
+    final List<String> asked = new ArrayList<>();
 
-    ContinuousModel(SynthesisModel scripted) {
+    ContinuousModel(String kind, SynthesisModel scripted) {
       super(scripted);
+      this.kind = kind;
     }
 
     @Override
     public ModelInfo info() {
       ModelInfo i = delegate.info();
-      return new ModelInfo("ae", i.version(), i.programVocab(), 0, -1, -1, i.maxProgramLength(), 0);
+      return new ModelInfo(kind, i.version(), i.programVocab(), 0, -1, -1, i.maxProgramLength(), 0);
     }
 
     @Override
@@ -178,8 +180,8 @@ class TwoLevelSearchTest {
     }
 
     @Override
-    public Decoder programDecoderForLength(Spec spec, int programLength) {
-      lengths.add(programLength);
+    public Decoder programDecoderForLength(Spec spec, int programLength, int sample) {
+      asked.add(programLength + "#" + sample);
       return delegate.programDecoder(spec, new int[][] {{}});
     }
   }
@@ -188,7 +190,7 @@ class TwoLevelSearchTest {
   void continuousLatentModelDecodesBProgramsForTheGivenLength() {
     ScriptedModel scripted = ScriptedModel.builder().baseline().task(IN, OUT, List.of(
         Entry.ranked(WRONG_2), Entry.ranked(SOLUTION))).build();
-    ContinuousModel model = new ContinuousModel(scripted);
+    ContinuousModel model = new ContinuousModel("ae", scripted);
     assertTrue(model.info().continuousLatents());
     TwoLevelSearch search = new TwoLevelSearch(model);
     var noLength = assertThrows(IllegalArgumentException.class, () -> search.search(IN, OUT, 4, 1, c -> true));
@@ -196,11 +198,25 @@ class TwoLevelSearchTest {
     var twoSequences = assertThrows(IllegalArgumentException.class, () -> search.search(IN, OUT, 4, 2, 9, c -> true));
     assertTrue(twoSequences.getMessage().contains("L must be 1"), twoSequences.getMessage());
     TwoLevelSearch.Outcome out = search.search(IN, OUT, 4, 1, 9, c -> true);
-    assertEquals(List.of(9), model.lengths);
+    assertEquals(List.of("9#0"), model.asked);
     assertEquals(4, out.candidates().size(), "one beam of width B");
     assertEquals(List.of(WRONG_2, SOLUTION), programs(out.candidates().subList(0, 2)));
     assertTrue(out.latentCodes().isEmpty());
     assertEquals(0, out.latentSteps());
+    assertEquals(0, scripted.openHandles());
+  }
+
+  @Test
+  void sampledLatentModelDecodesBOverLProgramsForEachOfLSamples() {
+    ScriptedModel scripted = ScriptedModel.builder().baseline().task(IN, OUT, List.of(
+        Entry.ranked(WRONG_2), Entry.ranked(SOLUTION))).build();
+    ContinuousModel model = new ContinuousModel("vae", scripted);
+    assertTrue(model.info().sampledLatents());
+    TwoLevelSearch.Outcome out = new TwoLevelSearch(model).search(IN, OUT, 7, 3, 12, c -> true);
+    assertEquals(List.of("12#0", "12#1", "12#2"), model.asked);
+    // the scripted samples decode alike, so the 3 beams of width ⌊7/3⌋ = 2 hold the same 2 programs
+    assertEquals(List.of(WRONG_2, SOLUTION), programs(out.candidates()));
+    assertEquals(3, scripted.decodersPerStepAll().get(0), "the 3 sample beams step together");
     assertEquals(0, scripted.openHandles());
   }
 

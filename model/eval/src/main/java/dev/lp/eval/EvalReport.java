@@ -40,6 +40,8 @@ public record EvalReport(String command, String machine, String date, List<Model
   private static Map<String, Map<Integer, Integer>> paperTable() {
     Map<String, Map<Integer, Integer>> m = new LinkedHashMap<>();
     m.put("RobustFill [Transformer]", Map.of(1, 47, 10, 51, 100, 61));
+    m.put("Latent RobustFill [AE]", Map.of(1, 47, 10, 50, 100, 60));
+    m.put("Latent RobustFill [VAE]", Map.of(1, 46, 10, 51, 100, 62));
     m.put("Latent Programmer", Map.of(1, 51, 10, 57, 100, 68));
     return java.util.Collections.unmodifiableMap(m);
   }

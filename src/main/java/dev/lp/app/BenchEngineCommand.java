@@ -260,6 +260,12 @@ public final class BenchEngineCommand implements Callable<Integer> {
     if (checkpoint != null) {
       try {
         SynthesisModel m = ModelLoader.load(checkpoint);
+        if (m.info().continuousLatents()) {
+          m.close();
+          throw new ParameterException(spec.commandLine(), "--checkpoint " + checkpoint + " is an ablation with"
+              + " continuous latents (kind " + m.info().kind() + "): it needs each program's length, so the engine"
+              + " cannot serve it; evaluate it with lp eval");
+        }
         return new OpenModel(m, null, "checkpoint " + checkpoint + ", version " + m.info().version()
             + " (kind " + m.info().kind() + ")");
       } catch (CheckpointException e) {

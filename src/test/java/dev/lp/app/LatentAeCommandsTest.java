@@ -47,5 +47,7 @@ class LatentAeCommandsTest {
     assertEquals(0, data.getAsJsonArray("latentSweep").size(), "no latent beam to sweep");
     var refused = assertThrows(IllegalArgumentException.class, () -> Models.fromCheckpoint(run));
     assertTrue(refused.getMessage().contains("not served"), refused.getMessage());
+    assertEquals(2, Main.run("bench", "engine", "--checkpoint", run.toString(), "--tasks", "2",
+        "--results", tmp.resolve("bench.md").toString()), "the engine bench refuses it as a bad argument");
   }
 }

@@ -137,6 +137,22 @@ class LatentAeTest {
   }
 
   @Test
+  void gaussianNoiseIsStandardNormalAndSeeded() {
+    float[] v = Net.gaussian(new java.util.SplittableRandom(3), 20_001);
+    double mean = 0;
+    double sq = 0;
+    for (float x : v) {
+      mean += x;
+      sq += x * x;
+    }
+    mean /= v.length;
+    double var = sq / v.length - mean * mean;
+    assertEquals(0.0, mean, 0.03);
+    assertEquals(1.0, var, 0.04);
+    assertArrayEquals(v, Net.gaussian(new java.util.SplittableRandom(3), 20_001));
+  }
+
+  @Test
   void vaeSamplesDifferFromTheMeanAndRepeat() {
     try (Network net = Network.create(ModelConfig.tiny("vae"), 13); SynthesisModel m = net.inference("vae");
         var spec = m.encode(IN, OUT)) {

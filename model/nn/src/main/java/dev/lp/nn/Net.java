@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * The networks as functions of a {@link Params} store: pre-LayerNorm Transformer layers, the I/O
  * encoder, the program encoder with its vector quantizer, and the three decoders (program
  * decoder, latent predictor, latent program decoder), each with a full (teacher-forced) and a
- * KV-cached incremental form that share one code path per layer.
+ * KV-cached incremental form that share one code path per layer; and, for the ablations with
+ * continuous latents (AE, VAE), a latent predictor over vectors, rolled out by recomputation.
  *
  * <p>Manager rule: every op takes a scoped (non-parameter) array as its first operand, so results
  * land in the caller's sub-manager and never in the parameter manager.
@@ -650,7 +651,7 @@ final class Net {
     return decodeLayers("apred", drop(x, train), mem, null, null, false, train);
   }
 
-  /** The AE predictor's learned BOS vector repeated for n rows, [n,1,D] in m. */
+  /** The ablations' predictor's learned BOS vector repeated for n rows, [n,1,D] in m. */
   NDArray latentBos(NDManager m, int n) {
     NDArray bos = view(p.get("apred.bos"), m);
     return n == 1 ? bos : bos.repeat(0, n);

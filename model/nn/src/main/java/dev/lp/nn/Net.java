@@ -657,6 +657,20 @@ final class Net {
     return n == 1 ? bos : bos.repeat(0, n);
   }
 
+  /** The predictor's teacher-forced inputs for latents [N,S,D]: BOS, then latents 1..S-1. */
+  NDArray predictorInputs(NDArray latents) {
+    int n = (int) latents.getShape().get(0);
+    int s = (int) latents.getShape().get(1);
+    NDArray bos = latentBos(latents.getManager(), n);
+    return s == 1 ? bos : bos.concat(latents.get(new NDIndex(":, :{}", s - 1)), 1);
+  }
+
+  /** The VAE predictor's output [..,2D] as {mean, log-variance clipped to ±LOGVAR_BOUND}. */
+  NDArray[] gaussianOf(NDArray pred) {
+    return new NDArray[] {pred.get(new NDIndex("..., :{}", d)),
+        pred.get(new NDIndex("..., {}:", d)).clip(-LOGVAR_BOUND, LOGVAR_BOUND)};
+  }
+
   /**
    * The ablations' latents for one task at inference: s vectors rolled out by the predictor (each
    * step recomputes the prefix, at most ⌈T/2^l⌉ long), [1,S,D]. VAE: each latent is its Gaussian's
@@ -667,9 +681,8 @@ final class Net {
     for (int j = 0; j < s; j++) {
       NDArray next = predictLatents(seq, mem, false).get(new NDIndex(":, {}:{}", j, j + 1));
       if (c.sampledLatents()) {
-        NDArray mean = next.get(new NDIndex("..., :{}", d));
-        NDArray std = next.get(new NDIndex("..., {}:", d)).clip(-LOGVAR_BOUND, LOGVAR_BOUND).mul(0.5f).exp();
-        next = rng == null ? mean : mean.add(std.mul(m.create(gaussian(rng, d), new Shape(1, 1, d))));
+        NDArray[] g = gaussianOf(next);
+        next = rng == null ? g[0] : g[0].add(g[1].mul(0.5f).exp().mul(m.create(gaussian(rng, d), new Shape(1, 1, d))));
       }
       seq = seq.concat(next, 1);
     }

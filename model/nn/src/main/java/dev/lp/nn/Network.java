@@ -368,7 +368,6 @@ public final class Network implements AutoCloseable {
 
   private Forward forward(NDManager m, Batch batch, long step, boolean train) {
     int b = batch.size();
-    int e = batch.examples();
     int[][] progs = batch.programs();
     int t = progs[0].length;
     if (t > cfg.maxProgramLength()) {
@@ -381,9 +380,7 @@ public final class Network implements AutoCloseable {
       throw new IllegalArgumentException("batch I/O strings have " + Math.max(tin, tout)
           + " characters, more than maxIoLength " + cfg.maxIoLength());
     }
-    NDArray ins = m.create(flatten(batch.inputs(), b * e, tin), new Shape(b * e, tin));
-    NDArray outs = m.create(flatten(batch.outputs(), b * e, tout), new Shape(b * e, tout));
-    Net.Memory mem = net.encodeIo(ins, outs, e, train);
+    Net.Memory mem = encodeExamples(m, batch, train);
     int[] decIn = new int[b * t];
     int[] target = new int[b * t];
     for (int i = 0; i < b; i++) {
@@ -431,7 +428,7 @@ public final class Network implements AutoCloseable {
     NDArray codes = net.nearest(enc.stopGradient());
     NDArray quantized = net.codeVectors(codes.add(ModelConfig.FIRST_CODE));
     NDArray diff = enc.sub(quantized.stopGradient());
-    NDArray commit = diff.square().mean(new int[] {2}).mul(latValid).sum().div(latValid.sum());
+    NDArray commit = meanOverValid(diff.square().mean(new int[] {2}), latValid);
     NDArray lat = pretrain ? net.averagedEmbeddings(prog) : enc.add(quantized.sub(enc).stopGradient());
     NDArray aeLogits = net.decodeFull("pdec", decInput, mem, lat, latMask, pretrain, train);
     NDArray[] ae = Net.maskedCrossEntropy(aeLogits, targets);
@@ -497,21 +494,20 @@ public final class Network implements AutoCloseable {
       logvar = net.linear(enc, "vae.logvar").clip(-Net.LOGVAR_BOUND, Net.LOGVAR_BOUND);
       z = train ? mu.add(logvar.mul(0.5f).exp().mul(m.create(Net.gaussian(net.noise(), b * s * d), new Shape(b, s, d))))
           : mu;
-      NDArray kl = mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).mean(new int[] {2}).mul(latValid).sum()
-          .div(latValid.sum());
+      NDArray kl = meanOverValid(mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).mean(new int[] {2}),
+          latValid);
       f.parts.put("kl", kl);
       total = kl;
     }
     NDArray aeLogits = net.decodeFull("pdec", decInput, mem, z, latMask, pretrain, train);
     NDArray[] ae = Net.maskedCrossEntropy(aeLogits, targets);
     NDArray target = z.stopGradient();
-    NDArray bos = net.latentBos(m, b);
-    NDArray predIn = s == 1 ? bos : bos.concat(target.get(new NDIndex(":, :{}", s - 1)), 1);
-    NDArray pred = net.predictLatents(predIn, mem, train);
+    NDArray pred = net.predictLatents(net.predictorInputs(target), mem, train);
     NDArray perLatent;
     if (cfg.sampledLatents()) {
-      NDArray pMean = pred.get(new NDIndex("..., :{}", d));
-      NDArray pLogvar = pred.get(new NDIndex("..., {}:", d)).clip(-Net.LOGVAR_BOUND, Net.LOGVAR_BOUND);
+      NDArray[] gaussian = net.gaussianOf(pred);
+      NDArray pMean = gaussian[0];
+      NDArray pLogvar = gaussian[1];
       NDArray qMean = mu.stopGradient();
       NDArray qLogvar = logvar.stopGradient();
       // KL(N(q) || N(p)) per dimension
@@ -521,7 +517,7 @@ public final class Network implements AutoCloseable {
     } else {
       perLatent = pred.sub(target).square().mean(new int[] {2});
     }
-    NDArray lpLoss = perLatent.mul(latValid).sum().div(latValid.sum());
+    NDArray lpLoss = meanOverValid(perLatent, latValid);
     f.parts.put("ae", ae[0]);
     f.parts.put("lp", lpLoss);
     total = total == null ? ae[0].add(lpLoss) : total.add(ae[0]).add(lpLoss);
@@ -535,6 +531,20 @@ public final class Network implements AutoCloseable {
     }
     f.total = total;
     return f;
+  }
+
+  /** Mean of per-latent values [B,S] over the valid latents (valid [B,S] is 1 or 0). */
+  private static NDArray meanOverValid(NDArray perLatent, NDArray valid) {
+    return perLatent.mul(valid).sum().div(valid.sum());
+  }
+
+  /** Every task's examples of a batch through the I/O encoder. */
+  private Net.Memory encodeExamples(NDManager m, Batch batch, boolean train) {
+    int rows = batch.size() * batch.examples();
+    int tin = batch.inputs()[0][0].length;
+    int tout = batch.outputs()[0][0].length;
+    return net.encodeIo(m.create(flatten(batch.inputs(), rows, tin), new Shape(rows, tin)),
+        m.create(flatten(batch.outputs(), rows, tout), new Shape(rows, tout)), batch.examples(), train);
   }
 
   private static int[] flatten(int[][][] x, int rows, int len) {
@@ -631,14 +641,9 @@ public final class Network implements AutoCloseable {
     JniUtils.setGradMode(false);
     Batch b = Batch.encode(List.of(inputs), List.of(outputs), List.of(new int[] {Tokens.EOS}));
     try (NDManager m = manager.newSubManager()) {
-      int e = inputs.size();
-      int tin = b.inputs()[0][0].length;
-      int tout = b.outputs()[0][0].length;
-      Net.Memory mem = net.encodeIo(m.create(flatten(b.inputs(), e, tin), new Shape(e, tin)),
-          m.create(flatten(b.outputs(), e, tout), new Shape(e, tout)), e, false);
+      Net.Memory mem = encodeExamples(m, b, false);
       NDArray rolled = net.rollOutLatents(mem, s, m, null);
-      NDArray in = s == 1 ? net.latentBos(m, 1) : net.latentBos(m, 1).concat(rolled.get(new NDIndex(":, :{}", s - 1)), 1);
-      NDArray forced = net.predictLatents(in, mem, false).get(new NDIndex("..., :{}", cfg.dModel()));
+      NDArray forced = net.predictLatents(net.predictorInputs(rolled), mem, false).get(new NDIndex("..., :{}", cfg.dModel()));
       return new float[][][] {rows(rolled.toFloatArray(), s), rows(forced.toFloatArray(), s)};
     }
   }
@@ -706,11 +711,7 @@ public final class Network implements AutoCloseable {
     }
     Batch b = Batch.encode(ins, outs, progs);
     try (NDManager m = manager.newSubManager()) {
-      int e = inputs.size();
-      int tin = b.inputs()[0][0].length;
-      int tout = b.outputs()[0][0].length;
-      Net.Memory mem = net.encodeIo(m.create(flatten(b.inputs(), rows * e, tin), new Shape(rows * e, tin)),
-          m.create(flatten(b.outputs(), rows * e, tout), new Shape(rows * e, tout)), e, false);
+      Net.Memory mem = encodeExamples(m, b, false);
       int[] flat = new int[rows * t];
       for (int r = 0; r < rows; r++) {
         System.arraycopy(tokens[r], 0, flat, r * t, t);

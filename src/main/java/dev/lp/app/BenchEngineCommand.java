@@ -71,7 +71,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
   @Option(names = "--random-init", paramLabel = "SIZE", description = "an untrained network instead: paper | tiny")
   String randomInit;
 
-  @Option(names = "--kind", description = "with --random-init: lp | baseline (default: lp)")
+  @Option(names = "--kind", description = "with --random-init: lp | baseline | lstm (default: lp)")
   String kind;
 
   @Option(names = "--tasks", defaultValue = "200", description = "measured requests (default: ${DEFAULT-VALUE})")
@@ -227,8 +227,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
     if (!section.matches("[a-z0-9][a-z0-9-]*")) {
       throw new ParameterException(cl, "--section must be lower-case letters, digits and dashes, got '" + section + "'");
     }
-    if (kind != null && !kind.equals("lp") && !kind.equals("baseline")) {
-      throw new ParameterException(cl, "--kind must be lp or baseline, got '" + kind + "'");
+    if (kind != null && !List.of("lp", "baseline", "lstm").contains(kind)) {
+      throw new ParameterException(cl, "--kind must be lp, baseline or lstm, got '" + kind + "'");
     }
     if (checkpoint != null && !Files.isDirectory(checkpoint)) {
       throw new ParameterException(cl, "--checkpoint " + checkpoint + " is not a directory");
@@ -274,7 +274,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
     }
     String k = kind == null ? "lp" : kind;
     ModelConfig cfg = randomInit.equals("tiny") ? ModelConfig.tiny(k)
-        : k.equals("lp") ? ModelConfig.paperLp() : ModelConfig.paperBaseline();
+        : ModelConfig.paperLp().withKind(k);
     Network net = Network.create(cfg, MODEL_SEED);
     String version = "random-init-" + randomInit + "-" + k;
     return new OpenModel(net.inference(version), net, String.format(Locale.ROOT,

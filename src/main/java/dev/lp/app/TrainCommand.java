@@ -40,7 +40,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--kind", required = true, description = "lp (Latent Programmer), baseline (RobustFill-Transformer) or the ablations with continuous latents ae (Latent AE) and vae (Latent VAE), evaluated given each program's length")
+  @Option(names = "--kind", required = true, description = "lp (Latent Programmer), baseline (RobustFill-Transformer), lstm (RobustFill's LSTM) or the ablations with continuous latents ae (Latent AE) and vae (Latent VAE), evaluated given each program's length")
   String kind;
 
   @Option(names = "--size", defaultValue = "paper",
@@ -158,12 +158,13 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private ModelConfig modelConfig() {
-    if (!List.of("lp", "baseline", "ae", "vae").contains(kind)) {
-      throw usage("--kind must be lp, baseline, ae or vae, got '" + kind + "'");
+    if (!ModelConfig.KINDS.contains(kind)) {
+      throw usage("--kind must be one of " + String.join(", ", ModelConfig.KINDS) + ", got '" + kind + "'");
     }
     ModelConfig base = switch (size) {
       case "paper" -> ModelConfig.paperLp().withKind(kind);
-      case "small" -> new ModelConfig(kind, 64, 4, 256, 2, 2, 0.1f, 100, 128, 40, 2, 0.25f, 0.99f, 2_000, "concat");
+      case "small" -> new ModelConfig(kind, 64, 4, 256, 2, 2, 0.1f, 100, 128, 40, 2, 0.25f, 0.99f, 2_000,
+          ModelConfig.defaultPooling(kind));
       case "tiny" -> ModelConfig.tiny(kind);
       default -> throw usage("--size must be paper, small or tiny, got '" + size + "'");
     };

@@ -68,7 +68,7 @@ class BenchEngineCommandTest {
         {"give exactly one of --checkpoint DIR or --random-init", "--results", results},
         {"give exactly one of", "--random-init", "tiny", "--checkpoint", dir.toString(), "--results", results},
         {"--random-init must be paper or tiny, got 'huge'", "--random-init", "huge", "--results", results},
-        {"--kind must be lp or baseline, got 'rnn'", "--random-init", "tiny", "--kind", "rnn", "--results", results},
+        {"--kind must be lp, baseline or lstm, got 'rnn'", "--random-init", "tiny", "--kind", "rnn", "--results", results},
         {"is not a directory", "--checkpoint", dir.resolve("nope").toString(), "--results", results},
         {"--tasks must be in 1..100000, got 0", "--random-init", "tiny", "--tasks", "0", "--results", results},
         {"--max-expressions must be in 1..10, got 11", "--random-init", "tiny", "--max-expressions", "11",

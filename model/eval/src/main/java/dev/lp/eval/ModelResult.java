@@ -6,7 +6,7 @@ import java.util.List;
  * Everything measured for one model.
  *
  * @param name how reports call it (e.g. the checkpoint directory)
- * @param kind "lp" or "baseline" (from {@link dev.lp.search.ModelInfo#kind()})
+ * @param kind "lp", "baseline", "lstm", "ae" or "vae" (from {@link dev.lp.search.ModelInfo#kind()})
  * @param version the model's version string
  * @param datasets one result per dataset, in evaluation order
  */

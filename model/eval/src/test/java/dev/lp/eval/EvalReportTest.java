@@ -90,6 +90,7 @@ class EvalReportTest {
     assertTrue(sampled.contains("| model | B=1 | B=10 |"), sampled);
     assertTrue(sampled.contains("| ckpt-lp (lp) | 12.5% (L=1) | 37.5% (L=3) |"), sampled);
     assertTrue(sampled.contains("| ckpt-base (baseline) | 12.5% (L=1) | 37.5% (L=1) |"), sampled);
+    assertTrue(sampled.contains("| RobustFill [LSTM] — paper, 1K held-out | 45% | 49% |"), sampled);
     assertTrue(sampled.contains("| RobustFill [Transformer] — paper, 1K held-out | 47% | 51% |"), sampled);
     assertTrue(sampled.contains("| Latent Programmer — paper, 1K held-out | 51% | 57% |"), sampled);
     assertTrue(sampled.contains("| Latent RobustFill [AE] — paper, 1K held-out | 47% | 50% |"), sampled);

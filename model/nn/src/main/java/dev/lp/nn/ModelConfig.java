@@ -10,13 +10,14 @@ import java.util.List;
  * The architecture and training hyper-parameters of one network; immutable, validated on
  * construction, and stored as JSON beside the weights.
  *
- * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer), or one of the paper's
- *     ablations with continuous latents instead of the quantizer: "ae" (Latent RobustFill [AE]) or
- *     "vae" (Latent RobustFill [VAE])
- * @param dModel embedding and hidden width (divisible by {@code heads})
- * @param heads attention heads per attention block
- * @param ffn hidden width of the position-wise feed-forward blocks
- * @param encoderLayers layers of the I/O encoder and of the program encoder
+ * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer), "lstm" (RobustFill's
+ *     LSTM model, {@link LstmNet}), or one of the paper's ablations with continuous latents instead
+ *     of the quantizer: "ae" (Latent RobustFill [AE]) or "vae" (Latent RobustFill [VAE])
+ * @param dModel embedding and hidden width (divisible by {@code heads}); the LSTMs' width for "lstm"
+ * @param heads attention heads per attention block (unused by "lstm": its attention has one head)
+ * @param ffn hidden width of the position-wise feed-forward blocks (unused by "lstm")
+ * @param encoderLayers layers of the I/O encoder and of the program encoder (LSTM layers per encoder
+ *     for "lstm")
  * @param decoderLayers layers of the program decoder and of the latent predictor
  * @param dropout dropout rate in [0, 1), applied only in training
  * @param maxIoLength longest I/O string, in characters
@@ -27,7 +28,7 @@ import java.util.List;
  * @param emaDecay decay of the EMA codebook statistics
  * @param pretrainSteps steps of the pretraining phase (averaged embeddings as latents)
  * @param ioPooling "concat" (the decoder attends to all examples at once) or "maxpool" (one
- *     decoder state per example, max-pooled before the output projection)
+ *     decoder state per example, max-pooled before the output projection; always so for "lstm")
  */
 public record ModelConfig(
     String kind,
@@ -55,12 +56,15 @@ public record ModelConfig(
   /** Latent id of code 0; code k has id k + FIRST_CODE. */
   public static final int FIRST_CODE = 3;
 
+  /** Every model kind, in the order the command line lists them. */
+  public static final List<String> KINDS = List.of("lp", "baseline", "lstm", "ae", "vae");
+
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
   public ModelConfig {
     List<String> bad = new ArrayList<>();
-    if (!List.of("lp", "baseline", "ae", "vae").contains(kind)) {
-      bad.add("kind must be \"lp\", \"baseline\", \"ae\" or \"vae\", got " + quote(kind));
+    if (!KINDS.contains(kind)) {
+      bad.add("kind must be one of " + KINDS + ", got " + quote(kind));
     }
     if (dModel < 1 || heads < 1 || dModel % Math.max(heads, 1) != 0) {
       bad.add("dModel (" + dModel + ") must be positive and divisible by heads (" + heads + ")");
@@ -94,6 +98,8 @@ public record ModelConfig(
     }
     if (!"concat".equals(ioPooling) && !"maxpool".equals(ioPooling)) {
       bad.add("ioPooling must be \"concat\" or \"maxpool\", got " + quote(ioPooling));
+    } else if ("lstm".equals(kind) && !"maxpool".equals(ioPooling)) {
+      bad.add("ioPooling must be \"maxpool\" for kind \"lstm\" (RobustFill decodes per example and max-pools)");
     }
     if (!bad.isEmpty()) {
       throw new IllegalArgumentException("invalid ModelConfig: " + String.join("; ", bad));
@@ -112,7 +118,17 @@ public record ModelConfig(
 
   /** A small network for tests: d=32, 2 heads, 2+2 layers, K=16, no dropout, 100 pretraining steps. */
   public static ModelConfig tiny(String kind) {
-    return new ModelConfig(kind, 32, 2, 64, 2, 2, 0f, 100, 128, 16, 2, 0.25f, 0.99f, 100, "concat");
+    return new ModelConfig(kind, 32, 2, 64, 2, 2, 0f, 100, 128, 16, 2, 0.25f, 0.99f, 100, defaultPooling(kind));
+  }
+
+  /** "maxpool" for "lstm" (its only pooling), "concat" for every other kind. */
+  public static String defaultPooling(String kind) {
+    return "lstm".equals(kind) ? "maxpool" : "concat";
+  }
+
+  /** Whether the model is RobustFill's LSTM ({@link LstmNet}) rather than a Transformer. */
+  public boolean recurrent() {
+    return "lstm".equals(kind);
   }
 
   /** Whether the model has discrete latent codes (the Latent Programmer). */
@@ -160,10 +176,11 @@ public record ModelConfig(
     return "maxpool".equals(ioPooling);
   }
 
-  /** Copy with another kind (same sizes). */
+  /** Copy with another kind (same sizes; "lstm" gets its "maxpool" pooling). */
   public ModelConfig withKind(String newKind) {
     return new ModelConfig(newKind, dModel, heads, ffn, encoderLayers, decoderLayers, dropout, maxIoLength,
-        maxProgramLength, latentCodes, compressionLog2, commitment, emaDecay, pretrainSteps, ioPooling);
+        maxProgramLength, latentCodes, compressionLog2, commitment, emaDecay, pretrainSteps,
+        "lstm".equals(newKind) ? "maxpool" : ioPooling);
   }
 
   /** Copy with another number of pretraining steps. */

@@ -69,6 +69,10 @@ final class Net {
   // ---------------------------------------------------------------- parameters
 
   private void build() {
+    if (c.recurrent()) {
+      LstmNet.addParams(p, c);
+      return;
+    }
     int v = dev.lp.dsl.Alphabet.IO_VOCAB;
     p.embedding("io.inEmb", v, d, 1f);
     p.embedding("io.outEmb", v, d, 1f);

@@ -44,6 +44,8 @@ public final class Network implements AutoCloseable {
   private final NDManager manager;
   private final Params params;
   private final Net net;
+  /** RobustFill's LSTM over the same parameters and primitives (kind "lstm"); null for Transformers. */
+  private final LstmNet lstm;
   private final Map<String, NDArray[]> adam = new HashMap<>();
   private long adamSteps;
   private long dropoutSeed;
@@ -56,6 +58,7 @@ public final class Network implements AutoCloseable {
     Engine.getInstance().setRandomSeed((int) seed);
     JniUtils.setGradMode(false);
     this.net = new Net(cfg, params);
+    this.lstm = cfg.recurrent() ? new LstmNet(net) : null;
     this.dropoutSeed = seed;
   }
 
@@ -343,7 +346,8 @@ public final class Network implements AutoCloseable {
   /** The synthesis port over these weights (dropout off); closing it does not close this network. */
   public SynthesisModel inference(String version) {
     checkOpen();
-    return new NnSynthesisModel(this, net, manager, version == null ? "unversioned" : version);
+    String v = version == null ? "unversioned" : version;
+    return cfg.recurrent() ? new LstmSynthesisModel(cfg, lstm, manager, v) : new NnSynthesisModel(this, net, manager, v);
   }
 
   // ---------------------------------------------------------------- forward and losses
@@ -380,7 +384,6 @@ public final class Network implements AutoCloseable {
       throw new IllegalArgumentException("batch I/O strings have " + Math.max(tin, tout)
           + " characters, more than maxIoLength " + cfg.maxIoLength());
     }
-    Net.Memory mem = encodeExamples(m, batch, train);
     int[] decIn = new int[b * t];
     int[] target = new int[b * t];
     for (int i = 0; i < b; i++) {
@@ -391,6 +394,15 @@ public final class Network implements AutoCloseable {
     NDArray decInput = m.create(decIn, new Shape(b, t));
     NDArray targets = m.create(target, new Shape(b, t));
     Forward f = new Forward();
+    if (cfg.recurrent()) {
+      NDArray[] ce = Net.maskedCrossEntropy(lstm.decodeFull(decInput, lstmMemory(m, batch, train), train), targets);
+      f.total = ce[0];
+      f.parts.put("ce", ce[0]);
+      f.correct = ce[1];
+      f.count = ce[2];
+      return f;
+    }
+    Net.Memory mem = encodeExamples(m, batch, train);
     if (!cfg.hasProgramEncoder()) {
       NDArray logits = net.decodeFull("pdec", decInput, mem, null, null, false, train);
       NDArray[] ce = Net.maskedCrossEntropy(logits, targets);
@@ -540,11 +552,23 @@ public final class Network implements AutoCloseable {
 
   /** Every task's examples of a batch through the I/O encoder. */
   private Net.Memory encodeExamples(NDManager m, Batch batch, boolean train) {
+    NDArray[] io = exampleIds(m, batch);
+    return net.encodeIo(io[0], io[1], batch.examples(), train);
+  }
+
+  /** Every task's examples of a batch through the LSTM encoders. */
+  private LstmNet.Memory lstmMemory(NDManager m, Batch batch, boolean train) {
+    NDArray[] io = exampleIds(m, batch);
+    return lstm.encode(io[0], io[1], batch.examples(), train);
+  }
+
+  /** The batch's inputs and outputs as character ids {[N,Tin], [N,Tout]}, N = tasks × examples. */
+  private static NDArray[] exampleIds(NDManager m, Batch batch) {
     int rows = batch.size() * batch.examples();
     int tin = batch.inputs()[0][0].length;
     int tout = batch.outputs()[0][0].length;
-    return net.encodeIo(m.create(flatten(batch.inputs(), rows, tin), new Shape(rows, tin)),
-        m.create(flatten(batch.outputs(), rows, tout), new Shape(rows, tout)), batch.examples(), train);
+    return new NDArray[] {m.create(flatten(batch.inputs(), rows, tin), new Shape(rows, tin)),
+        m.create(flatten(batch.outputs(), rows, tout), new Shape(rows, tout))};
   }
 
   private static int[] flatten(int[][][] x, int rows, int len) {
@@ -711,11 +735,14 @@ public final class Network implements AutoCloseable {
     }
     Batch b = Batch.encode(ins, outs, progs);
     try (NDManager m = manager.newSubManager()) {
-      Net.Memory mem = encodeExamples(m, b, false);
       int[] flat = new int[rows * t];
       for (int r = 0; r < rows; r++) {
         System.arraycopy(tokens[r], 0, flat, r * t, t);
       }
+      if (cfg.recurrent()) {
+        return logProbs(lstm.decodeFull(m.create(flat, new Shape(rows, t)), lstmMemory(m, b, false), false), rows, t);
+      }
+      Net.Memory mem = encodeExamples(m, b, false);
       NDArray lat = null;
       NDArray latMask = null;
       if (latents != null) {
@@ -738,18 +765,22 @@ public final class Network implements AutoCloseable {
         lat = net.codeVectors(idArr).mul(idArr.gt(0).toType(DataType.FLOAT32, false).expandDims(2));
         latMask = m.create(mask, new Shape(rows, 1, 1, s));
       }
-      NDArray logp = net.decodeFull(prefix, m.create(flat, new Shape(rows, t)), mem, lat, latMask, false, false)
-          .logSoftmax(-1);
-      int v = (int) logp.getShape().get(2);
-      float[] all = logp.toFloatArray();
-      float[][][] out = new float[rows][t][v];
-      for (int r = 0; r < rows; r++) {
-        for (int i = 0; i < t; i++) {
-          System.arraycopy(all, (r * t + i) * v, out[r][i], 0, v);
-        }
-      }
-      return out;
+      return logProbs(net.decodeFull(prefix, m.create(flat, new Shape(rows, t)), mem, lat, latMask, false, false),
+          rows, t);
     }
+  }
+
+  private static float[][][] logProbs(NDArray logits, int rows, int t) {
+    NDArray logp = logits.logSoftmax(-1);
+    int v = (int) logp.getShape().get(2);
+    float[] all = logp.toFloatArray();
+    float[][][] out = new float[rows][t][v];
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < t; i++) {
+        System.arraycopy(all, (r * t + i) * v, out[r][i], 0, v);
+      }
+    }
+    return out;
   }
 
   private void checkOpen() {

@@ -7,8 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.lp.dsl.Alphabet;
-import dev.lp.dsl.DslException;
 import dev.lp.dsl.Tokens;
 import dev.lp.search.ModelInfo;
 import dev.lp.search.SynthesisModel;
@@ -17,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The {@link SynthesisModel} port over a {@link Network}'s weights: dropout off, KV-cached
@@ -28,7 +25,7 @@ import java.util.Objects;
  * so program decoders with codes of different lengths still share one batch; masked positions
  * get exactly zero attention, so padding does not change any result.
  */
-final class NnSynthesisModel implements SynthesisModel {
+final class NnSynthesisModel extends Handles.Owned implements SynthesisModel {
   private static final String PROGRAM = "pdec";
   private static final String LATENT = "lpred";
 
@@ -37,14 +34,14 @@ final class NnSynthesisModel implements SynthesisModel {
   private final NDManager manager;
   private final ModelConfig cfg;
   private final ModelInfo info;
-  private boolean closed;
   private final Map<String, Stacked> stacked = new HashMap<>();
   private long nextSpecId;
 
   NnSynthesisModel(Network owner, Net net, NDManager parent, String version) {
+    super(parent.newSubManager(), "synthesis model");
     this.owner = owner;
     this.net = net;
-    this.manager = parent.newSubManager();
+    this.manager = m;
     this.cfg = owner.config();
     this.info = new ModelInfo(cfg.kind(), version, Tokens.VOCAB, cfg.latentVocab(),
         cfg.isLatent() ? ModelConfig.LATENT_BOS : -1, cfg.isLatent() ? ModelConfig.LATENT_EOS : -1,
@@ -59,21 +56,17 @@ final class NnSynthesisModel implements SynthesisModel {
   @Override
   public Spec encode(List<String> inputs, List<String> outputs) {
     checkOpen();
-    if (inputs == null || outputs == null) {
-      throw new IllegalArgumentException("inputs and outputs must not be null");
-    }
-    if (inputs.isEmpty() || inputs.size() != outputs.size()) {
-      throw new IllegalArgumentException("need the same positive number of inputs and outputs, got "
-          + inputs.size() + " and " + outputs.size());
-    }
+    IoStrings.checkExamples(inputs, outputs);
     int e = inputs.size();
-    int[][] in = encodeAll(inputs, "input");
-    int[][] out = encodeAll(outputs, "output");
+    // Training strings are at most maxIoLength long, but the sinusoidal positions reach further, so
+    // slightly longer strings (the golden ExeDec sets have outputs of up to 104) are still encoded.
+    int[][] in = IoStrings.ids(inputs, "input", net.maxPositions());
+    int[][] out = IoStrings.ids(outputs, "output", net.maxPositions());
     JniUtils.setGradMode(false);
     NDManager m = manager.newSubManager();
     try {
-      NDArray ins = m.create(pad(in), new Shape(e, width(in)));
-      NDArray outs = m.create(pad(out), new Shape(e, width(out)));
+      NDArray ins = m.create(IoStrings.pad(in), new Shape(e, IoStrings.width(in)));
+      NDArray outs = m.create(IoStrings.pad(out), new Shape(e, IoStrings.width(out)));
       Net.Memory mem;
       try (NDManager tmp = m.newSubManager()) {
         tmp.tempAttachAll(ins, outs);
@@ -87,45 +80,6 @@ final class NnSynthesisModel implements SynthesisModel {
       m.close();
       throw ex;
     }
-  }
-
-  private int[][] encodeAll(List<String> strings, String what) {
-    int[][] ids = new int[strings.size()][];
-    for (int i = 0; i < ids.length; i++) {
-      String s = strings.get(i);
-      if (s == null) {
-        throw new IllegalArgumentException(what + " " + i + " is null");
-      }
-      // Training strings are at most maxIoLength long, but the sinusoidal positions reach further, so
-      // slightly longer strings (the golden ExeDec sets have outputs of up to 104) are still encoded.
-      if (s.length() > net.maxPositions()) {
-        throw new IllegalArgumentException(what + " " + i + " has " + s.length() + " characters, more than "
-            + net.maxPositions() + " (the longest string this model can encode)");
-      }
-      try {
-        ids[i] = Alphabet.encodeIo(s);
-      } catch (DslException ex) {
-        throw new IllegalArgumentException(what + " " + i + ": " + ex.getMessage(), ex);
-      }
-    }
-    return ids;
-  }
-
-  private static int width(int[][] rows) {
-    int w = 1;
-    for (int[] r : rows) {
-      w = Math.max(w, r.length);
-    }
-    return w;
-  }
-
-  private static int[] pad(int[][] rows) {
-    int w = width(rows);
-    int[] flat = new int[rows.length * w];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, flat, i * w, rows[i].length);
-    }
-    return flat;
   }
 
   @Override
@@ -210,9 +164,7 @@ final class NnSynthesisModel implements SynthesisModel {
     if (!(spec instanceof NnSpec s) || s.model() != this) {
       throw new IllegalArgumentException("spec was not made by this model");
     }
-    if (s.closed) {
-      throw new IllegalStateException("spec is closed");
-    }
+    s.checkOpen();
     return s;
   }
 
@@ -417,32 +369,16 @@ final class NnSynthesisModel implements SynthesisModel {
     return r;
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("synthesis model is closed");
-    }
-  }
-
-  @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      manager.close();
-    }
-  }
-
   // ---------------------------------------------------------------- handles
 
   /** Encoded examples of one task plus, per decoder kind, the projected shared keys/values. */
-  private final class NnSpec implements Spec {
-    final NDManager m;
+  private final class NnSpec extends Handles.Owned implements Spec {
     final Net.Memory mem;
     final Map<String, NDArray[][]> shared = new HashMap<>();
     final long id = nextSpecId++;
-    boolean closed;
 
     NnSpec(NDManager m, Net.Memory mem) {
-      this.m = m;
+      super(m, "spec");
       this.mem = mem;
     }
 
@@ -468,14 +404,6 @@ final class NnSynthesisModel implements SynthesisModel {
     int groups() {
       return cfg.maxPool() ? (int) mem.mem().getShape().get(0) : 1;
     }
-
-    @Override
-    public void close() {
-      if (!closed) {
-        closed = true;
-        m.close();
-      }
-    }
   }
 
   private static NDArray scoped(NDArray x, NDManager m) {
@@ -483,29 +411,27 @@ final class NnSynthesisModel implements SynthesisModel {
   }
 
   /** Rows of one decoder kind with their KV cache. */
-  private final class NnDecoder implements Decoder {
+  private final class NnDecoder extends Handles.Owned implements Decoder {
     final NnSpec spec;
     final String prefix;
     final int vocab;
     final int maxLength;
     final int groups;
-    final NDManager m;
     final Net.Cache cache = new Net.Cache();
     int rows;
-    boolean closed;
 
     /**
      * latents: per-row code ids (LP program decoder); vectors: one row's continuous latents [1,S,D]
      * (AE program decoder); both null otherwise. Latent memories are padded to ⌈T/2^l⌉.
      */
     NnDecoder(NnSpec spec, String prefix, int rows, int vocab, int maxLength, int[][] latents, NDArray vectors) {
+      super(manager.newSubManager(), "decoder");
       this.spec = spec;
       this.prefix = prefix;
       this.rows = rows;
       this.vocab = vocab;
       this.maxLength = maxLength;
       this.groups = spec.groups();
-      this.m = manager.newSubManager();
       JniUtils.setGradMode(false);
       NDArray[][] kv = spec.sharedFor(prefix);
       cache.exK = kv[0];
@@ -568,21 +494,11 @@ final class NnSynthesisModel implements SynthesisModel {
     }
 
     void checkStep(int[] tokens) {
-      if (closed) {
-        throw new IllegalStateException("decoder is closed");
-      }
-      if (spec.closed) {
+      checkOpen();
+      if (spec.isClosed()) {
         throw new IllegalStateException("the spec of this decoder is closed");
       }
-      if (tokens == null || tokens.length != rows) {
-        throw new IllegalArgumentException("step needs one token per row (" + rows + "), got "
-            + (tokens == null ? "null" : tokens.length));
-      }
-      for (int i = 0; i < tokens.length; i++) {
-        if (tokens[i] < 0 || tokens[i] >= vocab) {
-          throw new IllegalArgumentException("token " + tokens[i] + " of row " + i + " is outside 0.." + (vocab - 1));
-        }
-      }
+      Handles.checkTokens(tokens, rows, vocab);
       if (cache.length >= maxLength + 1) {
         throw new IllegalStateException("decoder already holds " + cache.length + " tokens, the maximum for "
             + (prefix.equals(PROGRAM) ? "programs" : "latent codes") + " is " + maxLength);
@@ -606,22 +522,8 @@ final class NnSynthesisModel implements SynthesisModel {
 
     @Override
     public void reorder(int[] parents) {
-      if (closed) {
-        throw new IllegalStateException("decoder is closed");
-      }
-      Objects.requireNonNull(parents, "parents");
-      if (parents.length == 0) {
-        throw new IllegalArgumentException("reorder needs at least one parent row");
-      }
-      long[] idx = new long[parents.length * groups];
-      for (int i = 0; i < parents.length; i++) {
-        if (parents[i] < 0 || parents[i] >= rows) {
-          throw new IllegalArgumentException("parent " + parents[i] + " at " + i + " is outside 0.." + (rows - 1));
-        }
-        for (int g = 0; g < groups; g++) {
-          idx[i * groups + g] = (long) parents[i] * groups + g;
-        }
-      }
+      checkOpen();
+      long[] idx = Handles.keptRows(parents, rows, groups);
       JniUtils.setGradMode(false);
       try (NDManager tmp = m.newSubManager()) {
         NDArray index = tmp.create(idx);
@@ -650,14 +552,6 @@ final class NnSynthesisModel implements SynthesisModel {
         g.attach(m);
         arrays[i].close();
         arrays[i] = g;
-      }
-    }
-
-    @Override
-    public void close() {
-      if (!closed) {
-        closed = true;
-        m.close();
       }
     }
   }

@@ -37,7 +37,7 @@ class LatentAeTest {
     ModelConfig vae = ModelConfig.tiny("vae");
     assertTrue(vae.continuousLatents() && vae.sampledLatents() && !vae.isLatent());
     var bad = assertThrows(IllegalArgumentException.class, () -> ModelConfig.tiny("gan"));
-    assertTrue(bad.getMessage().contains("\"vae\""), bad.getMessage());
+    assertTrue(bad.getMessage().contains("vae"), bad.getMessage());
   }
 
   @Test

@@ -104,6 +104,11 @@ class TrainingSanityTest {
   }
 
   @Test
+  void tinyLstmOverfitsAFewTasks() {
+    overfit(ModelConfig.tiny("lstm"), 400, 1e-2f);
+  }
+
+  @Test
   void tinyLatentProgrammerOverfitsAFewTasks() {
     overfit(ModelConfig.tiny("lp").withPretrainSteps(100), 300, 3e-3f);
   }

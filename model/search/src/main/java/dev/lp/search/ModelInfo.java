@@ -3,7 +3,8 @@ package dev.lp.search;
 /**
  * Static facts about a {@link SynthesisModel}.
  *
- * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer), or the ablations with
+ * @param kind "lp" (Latent Programmer), "baseline" (RobustFill-Transformer), "lstm" (RobustFill's
+ *     LSTM), or the ablations with
  *     continuous latents decoded for a given program length: "ae" (Latent AE), "vae" (Latent VAE)
  * @param version a human-readable model version (checkpoint name and step), carried on events
  * @param programVocab number of program token ids (316)

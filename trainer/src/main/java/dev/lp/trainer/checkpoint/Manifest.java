@@ -13,7 +13,7 @@ import java.util.Map;
  * bytes (sha256 and size of the weights file).
  *
  * @param format manifest format version ({@link #FORMAT})
- * @param kind model kind, "lp" or "baseline"
+ * @param kind model kind ({@code ModelConfig.KINDS}: "lp", "baseline", "lstm", "ae", "vae")
  * @param config the network configuration as JSON (dev.lp.nn.ModelConfig#toJson)
  * @param step optimisation steps taken
  * @param tasksSeen training tasks consumed

@@ -157,7 +157,8 @@ final class LstmNet {
   private NDArray recur(NDArray y, NDArray[] state, Memory mem, int rows) {
     int e = mem.examples();
     int layers = (int) state[0].getShape().get(0);
-    NDArray h = state[0].get(new NDIndex("{}", layers - 1)).reshape(rows, e, 1, d);
+    // the top layer's state, viewed in the step's manager so that nothing lands in the decoder's
+    NDArray h = state[0].get(y.getManager(), new NDIndex("{}", layers - 1)).reshape(rows, e, 1, d);
     NDArray fromIn = attend(net.linear(h, "rnn.dec.attIn.q"), mem.in(), mem.inMask());
     NDArray fromOut = attend(net.linear(h.concat(fromIn, -1), "rnn.dec.attOut.q"), mem.out(), mem.outMask());
     NDArray ys = y.expandDims(1).broadcast(new Shape(rows, e, 1, d));

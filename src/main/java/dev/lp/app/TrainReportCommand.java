@@ -81,9 +81,10 @@ public final class TrainReportCommand implements Callable<Integer> {
           }
         }
       }
-      md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %d, %d, %d, %d+%d | %d | %,d | %.1f | %.3f | %.3f |%n",
-          run.getFileName(), cfg.kind(), c.version(), cfg.dModel(), cfg.heads(), cfg.ffn(), cfg.encoderLayers(),
-          cfg.decoderLayers(), c.manifest().step(), c.manifest().tasksSeen(), rateRows == 0 ? Double.NaN : rateSum / rateRows,
+      // the LSTM has no multi-head attention and no feed-forward blocks
+      String headsFfn = cfg.recurrent() ? "—, —" : cfg.heads() + ", " + cfg.ffn();
+      md.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %d, %s, %d+%d | %d | %,d | %.1f | %.3f | %.3f |%n",
+          run.getFileName(), cfg.kind(), c.version(), cfg.dModel(), headsFfn, cfg.encoderLayers(), cfg.decoderLayers(), c.manifest().step(), c.manifest().tasksSeen(), rateRows == 0 ? Double.NaN : rateSum / rateRows,
           metric(c, "loss"), metric(c, "token_acc")));
       var command = c.manifest().recipe() == null ? null : c.manifest().recipe().get("command");
       recipes.add("- `" + run.getFileName() + "`: `" + (command == null ? "(no recipe recorded)" : command.getAsString())

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         TrainCommand.class,
         TrainReportCommand.class,
-        EvalCommand.class,
+        EvalCommand.class, LatentsCommand.class,
         ServeCommand.class, SynthesizeCommand.class, DemoCommand.class, BrokerCommand.class,
         PublishCheckpointCommand.class,
     })

@@ -25,6 +25,17 @@ public final class ModelLoader {
    */
   public static SynthesisModel load(Path path) {
     CheckpointStore.Checkpoint c = resolve(path);
+    Network net = network(c);
+    return new Owning(net, net.inference(c.version()));
+  }
+
+  /**
+   * The verified checkpoint's network itself (the caller closes it), for what the search port does
+   * not offer (e.g. {@link Network#latentCodes}).
+   *
+   * @throws CheckpointException when the checkpoint's config or weights are not usable
+   */
+  public static Network network(CheckpointStore.Checkpoint c) {
     ModelConfig cfg;
     try {
       cfg = ModelConfig.fromJson(c.manifest().config().toString());
@@ -35,13 +46,11 @@ public final class ModelLoader {
       throw new CheckpointException(c.dir() + ": manifest kind '" + c.manifest().kind()
           + "' does not match its config kind '" + cfg.kind() + "'");
     }
-    Network net;
     try {
-      net = Network.load(c.weights(), cfg);
+      return Network.load(c.weights(), cfg);
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(c.dir() + ": " + e.getMessage(), e);
     }
-    return new Owning(net, net.inference(c.version()));
   }
 
   /** The verified checkpoint a path names (see {@link #load}). */

@@ -625,6 +625,39 @@ public final class Network implements AutoCloseable {
     Params.assign(params.get("vq.codebook"), codebook);
   }
 
+  /**
+   * The Latent Programmer's discrete latent code of each program (tokens including EOS, no
+   * padding), as the autoencoder computes it: program encoder, then the nearest codebook row per
+   * latent, ⌈T/2^l⌉ latent ids (≥ {@link ModelConfig#FIRST_CODE}, no BOS/EOS). This is the code the
+   * latent predictor is trained to predict; a search given it shows what the code carries.
+   *
+   * @throws UnsupportedOperationException for a model without discrete latents
+   */
+  public int[][] latentCodes(List<int[]> programs) {
+    checkOpen();
+    if (!cfg.isLatent()) {
+      throw new UnsupportedOperationException("model kind " + cfg.kind() + " has no discrete latent codes");
+    }
+    int c = cfg.compression();
+    int[][] out = new int[programs.size()][];
+    JniUtils.setGradMode(false);
+    for (int i = 0; i < out.length; i++) {
+      int[] prog = programs.get(i);
+      if (prog == null || prog.length < 1 || prog.length > cfg.maxProgramLength()) {
+        throw new IllegalArgumentException("program " + i + " must have 1.." + cfg.maxProgramLength() + " tokens, got "
+            + (prog == null ? "null" : prog.length));
+      }
+      int s = cfg.latentLength(prog.length);
+      // one program at a time, padded only to its own multiple of 2^l, as in a batch of its length
+      try (NDManager sub = manager.newSubManager()) {
+        NDArray ids = sub.create(java.util.Arrays.copyOf(prog, s * c), new Shape(1, s * c));
+        out[i] = net.nearest(net.encodeProgram(ids, false)).add(ModelConfig.FIRST_CODE).toType(DataType.INT32, false)
+            .toIntArray();
+      }
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- test hooks
 
   /** VQ assignment for encodings [N, D] as latent ids (package-private, for tests). */

@@ -70,4 +70,27 @@ class VectorQuantizerTest {
       assertTrue(seen.size() > cfg.latentCodes() / 2, "many codes used: " + seen.size());
     }
   }
+
+  @Test
+  void latentCodesGiveOneCodePerFourProgramTokens() {
+    ModelConfig cfg = ModelConfig.tiny("lp");
+    java.util.List<int[]> programs = java.util.List.of(new int[] {2}, new int[] {4, 20, 2},
+        new int[] {4, 20, 30, 40, 50, 2}, new int[] {7, 8, 9, 10, 11, 12, 13, 14, 2});
+    try (Network n = Network.create(cfg, 5)) {
+      int[][] codes = n.latentCodes(programs);
+      for (int i = 0; i < programs.size(); i++) {
+        assertEquals(cfg.latentLength(programs.get(i).length), codes[i].length, "program " + i);
+        for (int id : codes[i]) {
+          assertTrue(id >= ModelConfig.FIRST_CODE && id < cfg.latentVocab(), "id " + id);
+        }
+      }
+      assertTrue(java.util.Arrays.deepEquals(codes, n.latentCodes(programs)), "deterministic");
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> n.latentCodes(java.util.List.of(new int[0])));
+    }
+    try (Network b = Network.create(ModelConfig.tiny("baseline"), 5)) {
+      org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+          () -> b.latentCodes(programs));
+    }
+  }
 }

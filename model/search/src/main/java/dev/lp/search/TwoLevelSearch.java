@@ -183,6 +183,30 @@ public final class TwoLevelSearch {
     }
   }
 
+  /**
+   * Program beams of width {@code programsPerCode} conditioned on the given latent codes instead of
+   * the latent beam's (Latent Programmer only; code ids without BOS/EOS): e.g. the code the
+   * autoencoder gives a task's true program, to measure what a perfect latent predictor would buy.
+   *
+   * @throws IllegalArgumentException for a model without latent codes, no codes, or a bad width
+   */
+  public Outcome searchGivenCodes(List<String> inputs, List<String> outputs, List<int[]> codes, int programsPerCode) {
+    checkBudget(programsPerCode, 1);
+    Consistency.checkExamples(inputs, outputs);
+    ModelInfo info = model.info();
+    if (!info.hasLatents()) {
+      throw new IllegalArgumentException("model " + info.version() + " (kind " + info.kind() + ") has no latent codes");
+    }
+    if (codes == null || codes.isEmpty() || codes.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new IllegalArgumentException("give at least one latent code (and no null)");
+    }
+    List<int[]> given = codes.stream().map(int[]::clone).toList();
+    try (SynthesisModel.Spec spec = model.encode(inputs, outputs)) {
+      return searchPrograms(info, given, programsPerCode, c -> true, 0, true,
+          i -> model.programDecoder(spec, new int[][] {given.get(i)}));
+    }
+  }
+
   private record LatentResult(List<int[]> codes, int steps, boolean stopped) {}
 
   private LatentResult searchLatents(

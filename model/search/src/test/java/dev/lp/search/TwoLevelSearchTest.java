@@ -122,6 +122,25 @@ class TwoLevelSearchTest {
   }
 
   @Test
+  void searchGivenCodesDecodesOnlyThoseCodes() {
+    ScriptedModel model = lpModel();
+    TwoLevelSearch search = new TwoLevelSearch(model);
+    TwoLevelSearch.Outcome out = search.searchGivenCodes(IN, OUT, List.of(CODE_B), 4);
+    assertEquals(0, out.latentSteps(), "no latent beam");
+    assertEquals(List.of(SOLUTION, WRONG_4), programs(out.candidates()).subList(0, 2));
+    out.candidates().forEach(c -> assertArrayEquals(CODE_B, c.latentCode()));
+    assertEquals(1, out.latentCodes().size());
+    assertEquals(0, model.openHandles());
+    assertThrows(IllegalArgumentException.class, () -> search.searchGivenCodes(IN, OUT, List.of(), 4));
+    assertThrows(IllegalArgumentException.class, () -> search.searchGivenCodes(IN, OUT, List.of(CODE_A), 0));
+    ScriptedModel baseline = ScriptedModel.builder().baseline().task(IN, OUT, List.of(Entry.ranked(new int[0], SOLUTION)))
+        .build();
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> new TwoLevelSearch(baseline).searchGivenCodes(IN, OUT, List.of(CODE_A), 4));
+    assertTrue(e.getMessage().contains("no latent codes"), e.getMessage());
+  }
+
+  @Test
   void allCodesAdvanceThroughOneStepAllCallPerStep() {
     ScriptedModel model = lpModel();
     TwoLevelSearch.Outcome out = new TwoLevelSearch(model).search(IN, OUT, 9, 3, c -> true);

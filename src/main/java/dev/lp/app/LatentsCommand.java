@@ -1,0 +1,140 @@
+package dev.lp.app;
+
+import dev.lp.app.report.CommandText;
+import dev.lp.app.report.Machine;
+import dev.lp.app.report.ResultsDoc;
+import dev.lp.data.SamplerConfig;
+import dev.lp.data.TaskSampler;
+import dev.lp.dsl.DslException;
+import dev.lp.dsl.Task;
+import dev.lp.dsl.TaskJsonl;
+import dev.lp.eval.Dataset;
+import dev.lp.eval.LatentProbe;
+import dev.lp.nn.Network;
+import dev.lp.search.SynthesisModel;
+import dev.lp.search.TwoLevelSearch;
+import dev.lp.trainer.checkpoint.CheckpointException;
+import dev.lp.trainer.checkpoint.CheckpointStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lp latents}: what a Latent Programmer checkpoint's discrete codes carry ({@link
+ * LatentProbe}): codebook use, how often the latent beam finds the code the autoencoder gives the
+ * true program, and accuracy with the predicted codes against accuracy given the true code. Writes
+ * one marked section of the results file. Bad arguments exit with code 2 and a message.
+ */
+@Command(
+    name = "latents",
+    mixinStandardHelpOptions = true,
+    description = "Probes an LP checkpoint's latent codes: codebook use, predictor vs the true code, accuracy given it.")
+public final class LatentsCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+      description = "an LP checkpoint directory (or run directory: its newest checkpoint)")
+  Path checkpoint;
+
+  @Option(names = "--tasks", paramLabel = "FILE", description = "tasks in the golden JSONL format, with programs")
+  Path tasksFile;
+
+  @Option(names = "--sample", paramLabel = "N", description = "probe N freshly sampled tasks")
+  Integer sample;
+
+  @Option(names = "--seed", defaultValue = "1", description = "sampler seed for --sample (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--beam", defaultValue = "10", description = "beam size B of both searches (default: ${DEFAULT-VALUE})")
+  int beam;
+
+  @Option(names = "--latent-beams", defaultValue = "3", description = "latent beams L (default: ${DEFAULT-VALUE})")
+  int latentBeams;
+
+  @Option(names = "--results", defaultValue = "docs/RESULTS.md", description = "results file (default: ${DEFAULT-VALUE})")
+  Path results;
+
+  @Option(names = "--section", defaultValue = "latents", description = "results section name (default: ${DEFAULT-VALUE})")
+  String section;
+
+  @Override
+  public Integer call() throws IOException {
+    if ((tasksFile == null) == (sample == null)) {
+      throw usage("give exactly one of --tasks FILE or --sample N");
+    }
+    if (sample != null && sample < 1) {
+      throw usage("--sample must be >= 1, got " + sample);
+    }
+    try {
+      TwoLevelSearch.checkBudget(beam, latentBeams);
+    } catch (IllegalArgumentException e) {
+      throw usage("--beam/--latent-beams: " + e.getMessage());
+    }
+    if (!section.matches("[a-z0-9][a-z0-9.-]*")) {
+      throw usage("--section must be lower-case words with dashes, got '" + section + "'");
+    }
+    Dataset dataset = dataset();
+    CheckpointStore.Checkpoint c;
+    Network net;
+    try {
+      c = ModelLoader.resolve(checkpoint);
+      net = ModelLoader.network(c);
+    } catch (CheckpointException e) {
+      throw usage("--checkpoint " + checkpoint + ": " + e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (net; SynthesisModel model = net.inference(c.version())) {
+      if (!model.info().hasLatents()) {
+        throw usage("--checkpoint " + checkpoint + " is a model of kind " + model.info().kind()
+            + ", not a Latent Programmer: it has no discrete latent codes");
+      }
+      LatentProbe probe = new LatentProbe(model, p -> net.latentCodes(List.of(p))[0]);
+      ProgressBar bar = new ProgressBar(err, "tasks", dataset.tasks().size());
+      LatentProbe.Report report = probe.run(dataset, beam, latentBeams, (phase, done, total, acc) -> bar.update(done));
+      bar.finish(dataset.tasks().size());
+      String md = report.toMarkdown(CommandText.of(spec), Machine.describe(),
+          Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), checkpoint + ", version " + model.info().version());
+      out.println(md);
+      out.println(String.format(Locale.ROOT, "accuracy %.1f%% with the latent beam's codes, %.1f%% given the true code",
+          100 * report.accuracy(), 100 * report.accuracyGivenTrueCode()));
+      Path resultsFile = results.toAbsolutePath().normalize();
+      new ResultsDoc(resultsFile).putSection(section, md);
+      out.println("wrote section " + section + " of " + resultsFile);
+      out.flush();
+    }
+    return 0;
+  }
+
+  private Dataset dataset() {
+    if (sample != null) {
+      List<Task> tasks = new TaskSampler(SamplerConfig.paper()).stream(seed, 0, sample).toList();
+      return new Dataset("sample(seed=" + seed + ", n=" + sample + ")", tasks, true);
+    }
+    List<Task> tasks;
+    try {
+      tasks = TaskJsonl.read(tasksFile);
+    } catch (IOException | DslException e) {
+      throw usage("--tasks: cannot read " + tasksFile + ": " + e.getMessage());
+    }
+    if (tasks.stream().noneMatch(t -> t.program() != null)) {
+      throw usage("--tasks " + tasksFile + " holds no task with a program");
+    }
+    return new Dataset(tasksFile.toString(), tasks, false);
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -10,7 +10,9 @@ import dev.lp.dsl.Task;
 import dev.lp.dsl.TaskJsonl;
 import dev.lp.eval.Dataset;
 import dev.lp.eval.LatentProbe;
+import dev.lp.nn.Batch;
 import dev.lp.nn.Network;
+import dev.lp.nn.StepResult;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.TwoLevelSearch;
 import dev.lp.trainer.checkpoint.CheckpointException;
@@ -22,6 +24,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +50,10 @@ public final class LatentsCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
       description = "an LP checkpoint directory (or run directory: its newest checkpoint)")
   Path checkpoint;
+
+  @Option(names = "--baseline", paramLabel = "DIR",
+      description = "a baseline checkpoint: its teacher-forced loss on the same tasks is printed for reference")
+  Path baselineCheckpoint;
 
   @Option(names = "--tasks", paramLabel = "FILE", description = "tasks in the golden JSONL format, with programs")
   Path tasksFile;
@@ -85,25 +93,31 @@ public final class LatentsCommand implements Callable<Integer> {
       throw usage("--section must be lower-case words with dashes, got '" + section + "'");
     }
     Dataset dataset = dataset();
-    CheckpointStore.Checkpoint c;
-    Network net;
-    try {
-      c = ModelLoader.resolve(checkpoint);
-      net = ModelLoader.network(c);
-    } catch (CheckpointException e) {
-      throw usage("--checkpoint " + checkpoint + ": " + e.getMessage());
+    CheckpointStore.Checkpoint c = checkpoint("--checkpoint", checkpoint);
+    CheckpointStore.Checkpoint b = baselineCheckpoint == null ? null : checkpoint("--baseline", baselineCheckpoint);
+    if (!"lp".equals(c.manifest().kind())) {
+      throw usage("--checkpoint " + checkpoint + " is a model of kind " + c.manifest().kind()
+          + ", not a Latent Programmer: it has no discrete latent codes");
+    }
+    if (b != null && !"baseline".equals(b.manifest().kind())) {
+      throw usage("--baseline " + baselineCheckpoint + " is a model of kind " + b.manifest().kind() + ", not a baseline");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Network net = network("--checkpoint", c);
     try (net; SynthesisModel model = net.inference(c.version())) {
-      if (!model.info().hasLatents()) {
-        throw usage("--checkpoint " + checkpoint + " is a model of kind " + model.info().kind()
-            + ", not a Latent Programmer: it has no discrete latent codes");
-      }
       LatentProbe probe = new LatentProbe(model, p -> net.latentCodes(List.of(p))[0]);
       ProgressBar bar = new ProgressBar(err, "tasks", dataset.tasks().size());
-      LatentProbe.Report report = probe.run(dataset, beam, latentBeams, (phase, done, total, acc) -> bar.update(done));
+      LatentProbe.Report report = probe.run(dataset, beam, latentBeams, (phase, done, total, acc) -> bar.update(done))
+          .withLosses(losses(net, dataset, c.manifest().step()));
       bar.finish(dataset.tasks().size());
+      if (b != null) {
+        Map<String, Double> all = new TreeMap<>(report.losses());
+        try (Network base = network("--baseline", b)) {
+          all.put("baseline-ce", losses(base, dataset, b.manifest().step()).get("ce"));
+        }
+        report = report.withLosses(all);
+      }
       String md = report.toMarkdown(CommandText.of(spec), Machine.describe(),
           Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), checkpoint + ", version " + model.info().version());
       out.println(md);
@@ -115,6 +129,42 @@ public final class LatentsCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * Teacher-forced losses (dropout off) on the dataset's tasks with programs, in batches of 32;
+   * each term's per-batch value weighted by the batch's program tokens.
+   */
+  private static Map<String, Double> losses(Network net, Dataset dataset, long step) {
+    List<Task> withPrograms = dataset.tasks().stream().filter(t -> t.program() != null).toList();
+    Map<String, Double> sums = new TreeMap<>();
+    long tokens = 0;
+    for (int i = 0; i < withPrograms.size(); i += 32) {
+      StepResult r = net.evaluate(Batch.of(withPrograms.subList(i, Math.min(i + 32, withPrograms.size()))), step);
+      for (Map.Entry<String, Float> e : r.parts().entrySet()) {
+        sums.merge(e.getKey(), (double) e.getValue() * r.tokens(), Double::sum);
+      }
+      tokens += r.tokens();
+    }
+    final long total = tokens;
+    sums.replaceAll((k, v) -> v / total);
+    return sums;
+  }
+
+  private CheckpointStore.Checkpoint checkpoint(String option, Path path) {
+    try {
+      return ModelLoader.resolve(path);
+    } catch (CheckpointException e) {
+      throw usage(option + " " + path + ": " + e.getMessage());
+    }
+  }
+
+  private Network network(String option, CheckpointStore.Checkpoint c) {
+    try {
+      return ModelLoader.network(c);
+    } catch (CheckpointException e) {
+      throw usage(option + " " + c.dir() + ": " + e.getMessage());
+    }
   }
 
   private Dataset dataset() {

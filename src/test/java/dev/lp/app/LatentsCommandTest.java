@@ -24,14 +24,21 @@ class LatentsCommandTest {
   @Test
   void probesAnLpCheckpointAndWritesItsSection() throws Exception {
     Path run = train("lp");
+    Path baseline = train("baseline");
     Path results = tmp.resolve("RESULTS.md");
-    assertEquals(0, Main.run("latents", "--checkpoint", run.toString(), "--sample", "3", "--seed", "5", "--beam", "4",
-        "--latent-beams", "2", "--results", results.toString(), "--section", "latents-tiny"));
+    assertEquals(2, Main.run("latents", "--checkpoint", run.toString(), "--baseline", run.toString(), "--sample", "3",
+        "--results", results.toString()), "--baseline must be a baseline");
+    assertEquals(0, Main.run("latents", "--checkpoint", run.toString(), "--baseline", baseline.toString(), "--sample",
+        "3", "--seed", "5", "--beam", "4", "--latent-beams", "2", "--results", results.toString(), "--section",
+        "latents-tiny"));
     String md = Files.readString(results);
     assertTrue(md.contains("<!-- BEGIN latents-tiny -->"), md);
     assertTrue(md.contains("| codes used by the true codes (of K) |"), md);
     assertTrue(md.contains("| accuracy, B programs given the true code |"), md);
     assertTrue(md.contains("sample(seed=5, n=3), 3 probed"), md);
+    assertTrue(md.contains("| teacher-forced loss, decoder reading the true code (ae) |"), md);
+    assertTrue(md.contains("| latent predictor's cross-entropy on the true code (lp) |"), md);
+    assertTrue(md.contains("| for reference: the baseline's teacher-forced loss on the same tasks (ce) |"), md);
   }
 
   @Test

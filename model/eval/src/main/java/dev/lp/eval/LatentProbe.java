@@ -91,7 +91,8 @@ public final class LatentProbe {
     if (probes.isEmpty()) {
       throw new IllegalArgumentException("dataset " + dataset.name() + " has no task with a program to probe");
     }
-    return new Report(dataset.name(), beamSize, latentBeams, model.info().latentVocab() - FIRST_CODE, skipped, probes);
+    return new Report(dataset.name(), beamSize, latentBeams, model.info().latentVocab() - FIRST_CODE, skipped, probes,
+        Map.of());
   }
 
   /** Latent ids below this are PAD, BOS and EOS (shared/docs and ModelConfig: codes start at 3). */
@@ -106,14 +107,24 @@ public final class LatentProbe {
    *
    * @param codebookSize K, the number of codes the quantizer can choose
    * @param skipped tasks without a program (not probed)
+   * @param losses teacher-forced losses on the probed tasks by term ("ae": the decoder reads the
+   *     true code; "e2e": it reads the predictor's soft code; "lp": the predictor's cross-entropy
+   *     on the true code; "commit"; "baseline-ce": a baseline's loss on the same tasks, for
+   *     reference), empty when not measured
    */
   public record Report(String dataset, int beamSize, int latentBeams, int codebookSize, int skipped,
-      List<TaskProbe> tasks) {
+      List<TaskProbe> tasks, Map<String, Double> losses) {
     public Report {
       tasks = List.copyOf(tasks);
+      losses = Map.copyOf(losses);
       if (tasks.isEmpty()) {
         throw new IllegalArgumentException("a report needs at least one probed task");
       }
+    }
+
+    /** This report with the teacher-forced losses measured on the same tasks. */
+    public Report withLosses(Map<String, Double> measured) {
+      return new Report(dataset, beamSize, latentBeams, codebookSize, skipped, tasks, measured);
     }
 
     /** How often each code id occurs over all latent positions of the true codes. */
@@ -214,6 +225,15 @@ public final class LatentProbe {
       row(md, "best code's position-by-position agreement with the true code", pct(positionAgreement()));
       row(md, "accuracy, two-level search (L codes × ⌊B/L⌋ programs)", pct(accuracy()));
       row(md, "accuracy, B programs given the true code", pct(accuracyGivenTrueCode()));
+      String[][] terms = {{"ae", "teacher-forced loss, decoder reading the true code (ae)"},
+          {"e2e", "teacher-forced loss, decoder reading the predictor's soft code (e2e)"},
+          {"baseline-ce", "for reference: the baseline's teacher-forced loss on the same tasks (ce)"},
+          {"lp", "latent predictor's cross-entropy on the true code (lp)"}, {"commit", "commitment (commit)"}};
+      for (String[] t : terms) {
+        if (losses.containsKey(t[0])) {
+          row(md, t[1], String.format(Locale.ROOT, "%.3f", losses.get(t[0])));
+        }
+      }
       return md.toString();
     }
 

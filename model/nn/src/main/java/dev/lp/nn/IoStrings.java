@@ -1,5 +1,8 @@
 package dev.lp.nn;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.lp.dsl.Alphabet;
 import dev.lp.dsl.DslException;
 import java.util.List;
@@ -7,6 +10,25 @@ import java.util.List;
 /** The examples of one request as character ids, checked, for the synthesis ports of both model families. */
 final class IoStrings {
   private IoStrings() {}
+
+  /** A request's examples, checked and as character ids. */
+  record Examples(int[][] inputs, int[][] outputs) {
+    /** Checks the examples (each string at most {@code maxLength} characters) and encodes them. */
+    static Examples of(List<String> inputs, List<String> outputs, int maxLength) {
+      checkExamples(inputs, outputs);
+      return new Examples(ids(inputs, "input", maxLength), ids(outputs, "output", maxLength));
+    }
+
+    int count() {
+      return inputs.length;
+    }
+
+    /** {inputs [E,Tin], outputs [E,Tout]}, right-padded with 0, in m. */
+    NDArray[] arrays(NDManager m) {
+      return new NDArray[] {m.create(pad(inputs), new Shape(count(), width(inputs))),
+          m.create(pad(outputs), new Shape(count(), width(outputs)))};
+    }
+  }
 
   /** IllegalArgumentException unless inputs and outputs are non-null lists of the same positive size. */
   static void checkExamples(List<String> inputs, List<String> outputs) {

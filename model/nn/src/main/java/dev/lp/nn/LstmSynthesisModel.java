@@ -3,7 +3,6 @@ package dev.lp.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.lp.dsl.Tokens;
 import dev.lp.search.ModelInfo;
@@ -35,17 +34,14 @@ final class LstmSynthesisModel extends Handles.Owned implements SynthesisModel {
   @Override
   public Spec encode(List<String> inputs, List<String> outputs) {
     checkOpen();
-    IoStrings.checkExamples(inputs, outputs);
-    int e = inputs.size();
-    int[][] in = IoStrings.ids(inputs, "input", lstm.maxStringLength());
-    int[][] out = IoStrings.ids(outputs, "output", lstm.maxStringLength());
+    IoStrings.Examples examples = IoStrings.Examples.of(inputs, outputs, lstm.maxStringLength());
     JniUtils.setGradMode(false);
     NDManager sm = m.newSubManager();
     try {
       LstmNet.Memory mem;
       try (NDManager tmp = sm.newSubManager()) {
-        mem = lstm.encode(tmp.create(IoStrings.pad(in), new Shape(e, IoStrings.width(in))),
-            tmp.create(IoStrings.pad(out), new Shape(e, IoStrings.width(out))), e, false);
+        NDArray[] io = examples.arrays(tmp);
+        mem = lstm.encode(io[0], io[1], examples.count(), false);
         mem.arrays().attach(sm);
       }
       return new LstmSpec(sm, mem);

@@ -56,17 +56,16 @@ final class NnSynthesisModel extends Handles.Owned implements SynthesisModel {
   @Override
   public Spec encode(List<String> inputs, List<String> outputs) {
     checkOpen();
-    IoStrings.checkExamples(inputs, outputs);
-    int e = inputs.size();
     // Training strings are at most maxIoLength long, but the sinusoidal positions reach further, so
     // slightly longer strings (the golden ExeDec sets have outputs of up to 104) are still encoded.
-    int[][] in = IoStrings.ids(inputs, "input", net.maxPositions());
-    int[][] out = IoStrings.ids(outputs, "output", net.maxPositions());
+    IoStrings.Examples examples = IoStrings.Examples.of(inputs, outputs, net.maxPositions());
+    int e = examples.count();
     JniUtils.setGradMode(false);
     NDManager m = manager.newSubManager();
     try {
-      NDArray ins = m.create(IoStrings.pad(in), new Shape(e, IoStrings.width(in)));
-      NDArray outs = m.create(IoStrings.pad(out), new Shape(e, IoStrings.width(out)));
+      NDArray[] io = examples.arrays(m);
+      NDArray ins = io[0];
+      NDArray outs = io[1];
       Net.Memory mem;
       try (NDManager tmp = m.newSubManager()) {
         tmp.tempAttachAll(ins, outs);

@@ -106,7 +106,12 @@ final class LstmSynthesisModel extends Handles.Owned implements SynthesisModel {
       this.rows = rows;
       this.examples = spec.mem.examples();
       JniUtils.setGradMode(false);
-      this.state = lstm.initialState(spec.mem, rows, m);
+      try {
+        this.state = lstm.initialState(spec.mem, rows, m);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
     }
 
     @Override

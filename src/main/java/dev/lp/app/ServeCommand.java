@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import com.typesafe.config.ConfigFactory;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.kafka.AppConfig;
 import dev.lp.app.kafka.CheckpointWatcher;
@@ -7,6 +8,7 @@ import dev.lp.app.kafka.Models;
 import dev.lp.app.kafka.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,9 +40,17 @@ public final class ServeCommand implements Callable<Integer> {
       description = "How long a hot-reloaded-away model stays open for running requests (default: lp.engine.max-deadline + 5 s).")
   Integer reloadDrainSeconds;
 
+  @Option(names = "--ops-port", paramLabel = "P",
+      description = "Port of the HTTP endpoint /livez, /readyz, /metrics (Prometheus); 0 = any free port, -1 = off"
+          + " (default: lp.ops.http-port of the config, -1). A port in use exits 2.")
+  Integer opsPort;
+
   @Override
   public Integer call() throws Exception {
     var conf = AppConfig.load(config);
+    if (opsPort != null) {
+      conf = ConfigFactory.parseMap(Map.of("lp.ops.http-port", opsPort)).withFallback(conf);
+    }
     ModelSource models = Models.open(model);
     CheckpointWatcher watcher = null;
     if (!noReload) {
@@ -65,6 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
       }
     }, "lp-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    worker.opsUrl().ifPresent(url -> System.out.println("ops endpoint on " + url + " (/livez, /readyz, /metrics)"));
     System.out.println("worker serving (model " + model + (watcher == null ? "" : ", hot reload from lp.checkpoints")
         + "); Ctrl-C or SIGTERM stops it");
     System.out.flush();

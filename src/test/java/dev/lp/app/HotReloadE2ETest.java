@@ -260,12 +260,6 @@ class HotReloadE2ETest {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting until " + what);
-      }
-      Thread.sleep(100);
-    }
+    ServingStack.await(condition, WAIT, what);
   }
 }

@@ -10,6 +10,7 @@ import dev.lp.app.kafka.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The serving path the end-to-end tests drive: an in-JVM KRaft broker, one worker (as `lp serve`
@@ -49,6 +50,17 @@ final class ServingStack implements AutoCloseable {
   static ServingStack start(int partitions, Config config, String group, ModelSource models, Duration wait,
       AutoCloseable... closeAfterWorker) throws Exception {
     return serve(EmbeddedKafka.start(0, null, partitions), config, group, models, wait, closeAfterWorker);
+  }
+
+  /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code wait}. */
+  static void await(BooleanSupplier condition, Duration wait, String what) throws InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + wait.toSeconds() + " s waiting until " + what);
+      }
+      Thread.sleep(100);
+    }
   }
 
   String bootstrap() {

@@ -9,7 +9,13 @@ import dev.lp.actors.kafka.IntakeSettings;
 import dev.lp.actors.kafka.Publisher;
 import dev.lp.actors.kafka.PublisherSettings;
 import dev.lp.actors.kafka.RequestHandler;
+import dev.lp.app.ops.OpsServer;
+import dev.lp.app.ops.OpsSettings;
+import dev.lp.app.ops.ServingMetrics;
+import dev.lp.search.ModelInfo;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -22,7 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Contract: {@link #start} returns with the intake polling; {@link #close} stops the intake
  * first (running requests drain, finished offsets are committed), then the producer, then the
- * actor system. The model source is the caller's: the worker does not close models.
+ * actor system, then the ops endpoint. The model source is the caller's: the worker does not close
+ * models. With {@code lp.ops.http-port} >= 0 the worker answers {@code /livez}, {@code /readyz} and
+ * {@code /metrics} over HTTP ({@link OpsServer}) from start to the end of close; readiness turns
+ * 503 as soon as close begins, so a draining worker is reported as such.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -30,11 +39,19 @@ public final class Worker implements AutoCloseable {
   private final ActorSystem<Engine.Command> system;
   private final Publisher publisher;
   private final Intake intake;
+  private final ModelSource models;
+  private final ServingMetrics metrics;
+  private final OpsServer ops;
+  private volatile boolean stopping;
 
-  private Worker(ActorSystem<Engine.Command> system, Publisher publisher, Intake intake) {
+  private Worker(ActorSystem<Engine.Command> system, Publisher publisher, Intake intake, ModelSource models,
+      ServingMetrics metrics, OpsServer ops) {
     this.system = system;
     this.publisher = publisher;
     this.intake = intake;
+    this.models = models;
+    this.metrics = metrics;
+    this.ops = ops;
   }
 
   /**
@@ -70,18 +87,36 @@ public final class Worker implements AutoCloseable {
               + ") exceeds lp.engine.max-in-flight (" + engine.maxInFlight()
               + "): the engine would answer the excess with OVERLOADED");
     }
-    ActorSystem<Engine.Command> system = ActorSystem.create(Engine.create(engine, models), "lp-worker", config);
+    var opsSettings = OpsSettings.fromConfig(config);
+    // Claimed first: a port in use fails the start before any Kafka client or actor exists.
+    OpsServer ops = opsSettings.enabled() ? OpsServer.bind(opsSettings) : null;
+    ActorSystem<Engine.Command> system = null;
     Publisher publisher = null;
+    Intake intake = null;
     try {
-      publisher = new Publisher(publisherSettings);
-      var intake = new Intake(intakeSettings, publisher, wrap.apply(RequestHandler.engine(system))).start();
+      system = ActorSystem.create(Engine.create(engine, models), "lp-worker", config);
+      var metrics = new ServingMetrics();
+      publisher = new Publisher(publisherSettings, metrics::observe);
+      intake = new Intake(intakeSettings, publisher, wrap.apply(RequestHandler.engine(system))).start();
+      var worker = new Worker(system, publisher, intake, models, metrics, ops);
+      if (ops != null) {
+        ops.start(worker.probes());
+      }
       log.info("worker started: bootstrap {}, group {}", intakeSettings.bootstrapServers(), intakeSettings.groupId());
-      return new Worker(system, publisher, intake);
+      return worker;
     } catch (RuntimeException e) {
+      if (intake != null) {
+        intake.close();
+      }
       if (publisher != null) {
         publisher.close();
       }
-      system.terminate();
+      if (system != null) {
+        system.terminate();
+      }
+      if (ops != null) {
+        ops.close();
+      }
       throw e;
     }
   }
@@ -91,6 +126,51 @@ public final class Worker implements AutoCloseable {
     return intake;
   }
 
+  /** Where the ops endpoint listens, if {@code lp.ops.http-port} turned it on. */
+  public Optional<InetSocketAddress> opsAddress() {
+    return ops == null ? Optional.empty() : Optional.of(ops.address());
+  }
+
+  /** {@code http://HOST:PORT} of the ops endpoint, if it is on. */
+  public Optional<String> opsUrl() {
+    return ops == null ? Optional.empty() : Optional.of(ops.url());
+  }
+
+  /** What /livez, /readyz and /metrics report for this worker. */
+  private OpsServer.Probes probes() {
+    return new OpsServer.Probes() {
+      @Override
+      public Optional<String> notLive() {
+        return intake.failure().map(t -> "intake failed: " + t);
+      }
+
+      @Override
+      public Optional<String> notReady() {
+        if (intake.failure().isPresent()) {
+          return notLive();
+        }
+        if (stopping) {
+          return Optional.of("stopping: draining running requests and committing their offsets");
+        }
+        return intake.isPolling() ? Optional.empty() : Optional.of("the intake is not polling");
+      }
+
+      @Override
+      public String metrics() {
+        return Worker.this.metrics.scrape(intake.inFlight(), intake.assignedPartitions(), currentModel());
+      }
+    };
+  }
+
+  private ModelInfo currentModel() {
+    try {
+      var model = models.current();
+      return model == null ? null : model.info();
+    } catch (RuntimeException e) {
+      return null; // a failing model source costs the info sample, not the whole scrape
+    }
+  }
+
   /** Waits until the intake stops (after {@link #close} or a fatal publish failure). */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     return intake.awaitTermination(timeout);
@@ -98,6 +178,7 @@ public final class Worker implements AutoCloseable {
 
   @Override
   public void close() {
+    stopping = true;
     intake.close();
     publisher.close();
     system.terminate();
@@ -105,6 +186,9 @@ public final class Worker implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("actor system did not terminate cleanly: {}", e.toString());
+    }
+    if (ops != null) {
+      ops.close();
     }
     log.info("worker stopped");
   }

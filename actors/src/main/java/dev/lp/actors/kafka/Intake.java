@@ -72,6 +72,7 @@ public final class Intake implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile int inFlight;
+  private volatile int assignedPartitions;
   private boolean paused;
   private long lastCommitNanos = System.nanoTime();
 
@@ -111,6 +112,16 @@ public final class Intake implements AutoCloseable {
   /** Requests submitted whose Finished is not yet acknowledged. */
   public int inFlight() {
     return inFlight;
+  }
+
+  /** Partitions of the requests topic this worker owns now (0 before the first assignment). */
+  public int assignedPartitions() {
+    return assignedPartitions;
+  }
+
+  /** Whether the polling thread runs and has been neither asked to stop nor failed. */
+  public boolean isPolling() {
+    return running && failure.get() == null && thread.isAlive();
   }
 
   /** Why the intake stopped on its own, if it did. */
@@ -168,6 +179,7 @@ public final class Intake implements AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("closing the consumer failed", e);
       }
+      assignedPartitions = 0;
       terminated.countDown();
       log.info("intake stopped");
     }
@@ -318,6 +330,7 @@ public final class Intake implements AutoCloseable {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       partitions.forEach(tracker::assign);
+      assignedPartitions = tracker.assignedCount();
       if (!partitions.isEmpty()) {
         assigned.countDown();
       }
@@ -326,6 +339,7 @@ public final class Intake implements AutoCloseable {
 
     private void forget(Collection<TopicPartition> partitions) {
       partitions.forEach(tracker::revoke);
+      assignedPartitions = tracker.assignedCount();
       waiting.removeIf(
           w -> partitions.contains(new TopicPartition(w.record().topic(), w.record().partition())));
     }

@@ -57,6 +57,11 @@ public final class OffsetTracker {
     return partitions.containsKey(tp);
   }
 
+  /** How many partitions are assigned. */
+  public int assignedCount() {
+    return partitions.size();
+  }
+
   /** A record at {@code offset} arrived; it stays open until {@link #done}. */
   public void received(TopicPartition tp, long offset) {
     if (offset < 0) {

@@ -1,5 +1,6 @@
 package dev.lp.actors.kafka;
 
+import dev.lp.actors.EventSink;
 import dev.lp.protocol.SynthesisEvent;
 import dev.lp.protocol.Topics;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes SynthesisEvents to the results topic, keyed by request id.
@@ -18,19 +21,30 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Contract: thread-safe; events sent for one request id are written in the order of the
  * {@code send} calls (same key → same partition, idempotent producer with acks=all and at most 5
  * in-flight requests, so retries cannot reorder or duplicate them); each send's callback runs once,
- * with the record's metadata or the error, and callbacks of one partition run in send order.
+ * with the record's metadata or the error, and callbacks of one partition run in send order. A tap,
+ * when given, sees every event just before it is handed to the producer; it cannot change or stop
+ * the send (an exception it throws is logged).
  */
 public final class Publisher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
   private final Duration closeTimeout;
+  private final EventSink tap;
 
   public Publisher(PublisherSettings settings) {
-    if (settings == null) {
-      throw new IllegalArgumentException("settings must not be null");
+    this(settings, event -> {});
+  }
+
+  /** A publisher whose every sent event is also shown to {@code tap} (the worker's metrics). */
+  public Publisher(PublisherSettings settings, EventSink tap) {
+    if (settings == null || tap == null) {
+      throw new IllegalArgumentException("Publisher needs settings and a tap");
     }
     this.topic = settings.topic();
     this.closeTimeout = settings.closeTimeout();
+    this.tap = tap;
     this.producer = new KafkaProducer<>(properties(settings));
   }
 
@@ -62,6 +76,11 @@ public final class Publisher implements AutoCloseable {
     }
     var record =
         new ProducerRecord<>(topic, Topics.key(event.getRequestId()), event.toByteArray());
+    try {
+      tap.emit(event);
+    } catch (RuntimeException e) {
+      log.warn("[{}] the publisher's tap failed on event {}: {}", event.getRequestId(), event.getSequence(), e.toString());
+    }
     try {
       producer.send(record, callback);
     } catch (RuntimeException e) {

@@ -40,6 +40,7 @@ class OffsetTrackerTest {
     var t = new OffsetTracker();
     long g0 = t.assign(P0);
     long g1 = t.assign(P1);
+    assertEquals(2, t.assignedCount());
     t.received(P0, 0);
     t.received(P1, 5);
     t.received(P1, 6);
@@ -56,6 +57,7 @@ class OffsetTrackerTest {
     long old = t.assign(P0);
     t.received(P0, 3);
     t.revoke(P0);
+    assertEquals(0, t.assignedCount());
     assertFalse(t.done(P0, old, 3), "revoked partition");
     long now = t.assign(P0);
     t.received(P0, 3);

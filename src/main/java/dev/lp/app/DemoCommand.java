@@ -20,14 +20,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lp demo}: an embedded broker and a worker in this JVM, the paper's example tasks sent
- * through Kafka, their streamed events printed. Same code path as production; only the broker is
- * local.
+ * {@code lp demo}: an embedded broker and a worker in this JVM, the paper's example tasks and three
+ * everyday ones sent through Kafka, their streamed events printed. Same code path as production;
+ * only the broker is local.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Starts an embedded Kafka broker and a worker, sends the paper's example tasks and prints the streamed events.")
+    description = "Starts an embedded Kafka broker and a worker, sends the paper's example tasks and three everyday ones, and prints the streamed events.")
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--keep-running", description = "Keep the broker and worker up afterwards (for `lp synthesize`), until Ctrl-C.")
@@ -70,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       out.printf("worker ready (model %s) in %d ms%n", model, (System.nanoTime() - t0) / 1_000_000);
       if ("scripted".equals(model)) {
-        out.println("note: the scripted model is a stand-in that knows these tasks' programs (from the paper);"
+        out.println("note: the scripted model is a stand-in that knows these tasks' programs (the paper's and ours);"
             + " it exercises the serving path, not learning");
       }
       int unanswered = 0;

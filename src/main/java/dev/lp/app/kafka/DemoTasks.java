@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The example tasks of `lp demo`: the paper's Figure 1, Figure 4 and the Figure 8 tasks, with their
- * I/O copied from shared/paper/latent-programmer.txt and the programs the paper reports.
+ * I/O copied from shared/paper/latent-programmer.txt and the programs the paper reports, then three
+ * everyday one-expression tasks.
  */
 public final class DemoTasks {
   private DemoTasks() {}
@@ -72,6 +73,24 @@ public final class DemoTasks {
                 "10 Apple 2 Oranges 13 Bananas 40 Pears", "parul 7 rico 12 wolfram 15 rick 19"),
             List.of("M.E.", "U.I.", "A.P.", "P.R."),
             List.of("Compose(GetToken(CHAR, 1), GetToken(PROP_CASE, 1)) | ConstStr('.')"
-                + " | Compose(GetToken(CHAR, -1), GetAll(ALL_CAPS)) | ConstStr('.')")));
+                + " | Compose(GetToken(CHAR, -1), GetAll(ALL_CAPS)) | ConstStr('.')")),
+        // Three everyday one-expression tasks written here (not from the paper): short programs
+        // like these are the ones the shipped models solve today (docs/RESULTS.md,
+        // engine-bench-one-expression), so the demo also shows Solved events from a trained model.
+        new Task(
+            "everyday (the year in a sentence)",
+            List.of("born 1984 in Oslo", "Lima, 2001", "since 1999!", "moved here in 2015"),
+            List.of("1984", "2001", "1999", "2015"),
+            List.of("GetToken(NUMBER, 1)")),
+        new Task(
+            "everyday (the city of \"City, Country\")",
+            List.of("Paris, France", "Tokyo, Japan", "Lima, Peru", "Oslo, Norway"),
+            List.of("Paris", "Tokyo", "Lima", "Oslo"),
+            List.of("GetToken(PROP_CASE, 1)")),
+        new Task(
+            "everyday (the name after a title)",
+            List.of("Mr. Bean", "Dr. Who", "Ms. Marvel", "Mx. Kim"),
+            List.of("Bean", "Who", "Marvel", "Kim"),
+            List.of("GetToken(PROP_CASE, -1)")));
   }
 }

@@ -15,9 +15,11 @@ ensure_built() {
   fi
 }
 
+# Runs the application in place of the calling (sub)shell: call it in the background
+# (`lp_java ... &`), so `$!` is the JVM's own pid and stop.sh's SIGTERM reaches the JVM.
 lp_java() {
   export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483648:glibc.malloc.top_pad=268435456}"
-  java ${LP_JAVA_OPTS:--Xmx2g} -cp "$JAR:$LIB/*" "$@"
+  exec java ${LP_JAVA_OPTS:--Xmx2g} -cp "$JAR:$LIB/*" "$@"
 }
 
 # Waits until HOST:PORT accepts TCP connections, or fails after $2 seconds.

@@ -147,6 +147,7 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
       m.replyTo().tell(new Failed("request already finished"));
       return this;
     }
+    long t0 = System.nanoTime();
     try {
       Decoder d = m.model().latentDecoder(m.spec(), m.rows());
       liveDecoders.add(d);
@@ -154,6 +155,8 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
       m.replyTo().tell(new Opened(d));
     } catch (RuntimeException e) {
       m.replyTo().tell(new Failed("latent decoder failed to open: " + describe(e)));
+    } finally {
+      chargeSetUp(m.stats(), t0);
     }
     return this;
   }
@@ -163,6 +166,7 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
       m.replyTo().tell(new Failed("request already finished"));
       return this;
     }
+    long t0 = System.nanoTime();
     try {
       Decoder d = m.model().programDecoder(m.spec(), m.latents());
       liveDecoders.add(d);
@@ -170,6 +174,8 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
       m.replyTo().tell(new Opened(d));
     } catch (RuntimeException e) {
       m.replyTo().tell(new Failed("program decoder failed to open: " + describe(e)));
+    } finally {
+      chargeSetUp(m.stats(), t0);
     }
     return this;
   }
@@ -310,6 +316,17 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
       // Each request pays for the share of rows it put into the batch.
       charge(s.stats(), rows == 0 ? 0 : spent * s.tokens().length / rows);
       s.replyTo().tell(new Stepped(out.get(i)));
+    }
+  }
+
+  /**
+   * Opening a decoder is model work (the examples' cross-attention keys and values for its layers,
+   * the latent code's memory): charged as model time, not counted as a model call (calls are
+   * encodes and steps).
+   */
+  private static void chargeSetUp(RequestStats stats, long t0) {
+    if (stats != null) {
+      stats.modelNanos.add(System.nanoTime() - t0);
     }
   }
 

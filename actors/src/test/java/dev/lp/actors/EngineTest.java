@@ -280,4 +280,24 @@ class EngineTest {
     assertEquals("fake-lp-1", solved.getModelVersion());
     awaitReleased(model);
   }
+
+  @Test
+  void openingDecodersIsChargedAsModelTimeNotAsCalls() {
+    // One latent decoder and one program decoder per code (2 codes): 3 opens of 80 ms each; the
+    // steps themselves are instant, so without the opens the model time would be about 0.
+    var opts = Options.newBuilder().setBeamSize(4).setLatentBeams(2).build();
+    var quick = FakeModel.latent(WRONG, RIGHT);
+    var quickEvents = run(engine(quick, 8), numbers("opens-quick", opts));
+    awaitReleased(quick);
+    var slow = FakeModel.latent(WRONG, RIGHT);
+    slow.openDelayMs = 80;
+    var events = run(engine(slow, 8), numbers("opens", opts));
+    assertSequenced(events, "opens");
+    var stats = finished(events).getStats();
+    assertTrue(stats.getModelTimeMs() >= 3 * 80, "decoder opens charged: " + stats);
+    assertTrue(stats.getModelTimeMs() <= stats.getLatencyMs(), "model time within the request: " + stats);
+    assertEquals(finished(quickEvents).getStats().getModelCalls(), stats.getModelCalls(),
+        "opens are not model calls (encodes and steps are)");
+    awaitReleased(slow);
+  }
 }

@@ -33,6 +33,8 @@ final class FakeModel implements SynthesisModel {
   /** For each stepAll call, the inputs of the request each decoder belongs to. */
   final List<List<String>> stepAllRequests = new CopyOnWriteArrayList<>();
   volatile long stepDelayMs;
+  /** How long opening a decoder takes (a real model projects the examples' keys and values). */
+  volatile long openDelayMs;
   volatile boolean failSteps;
 
   /** A baseline model whose beam search finds {@code programTexts} in order. */
@@ -94,11 +96,13 @@ final class FakeModel implements SynthesisModel {
       throw new UnsupportedOperationException("baseline has no latent decoder");
     }
     int[][] none = new int[rows][0];
+    sleep(openDelayMs);
     return new FakeDecoder((FakeSpec) spec, none, true, LATENT_BOS, LATENT_VOCAB, LATENT_EOS);
   }
 
   @Override
   public Decoder programDecoder(Spec spec, int[][] latents) {
+    sleep(openDelayMs);
     return new FakeDecoder((FakeSpec) spec, latents, false, Tokens.BOS, Tokens.VOCAB, Tokens.EOS);
   }
 
@@ -109,13 +113,7 @@ final class FakeModel implements SynthesisModel {
       who.add(String.join(",", ((FakeDecoder) d).spec.inputs()));
     }
     stepAllRequests.add(who);
-    if (stepDelayMs > 0) {
-      try {
-        Thread.sleep(stepDelayMs);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    sleep(stepDelayMs);
     if (failSteps) {
       throw new IllegalStateException("fake model failure");
     }
@@ -124,6 +122,16 @@ final class FakeModel implements SynthesisModel {
 
   @Override
   public void close() {}
+
+  private static void sleep(long ms) {
+    if (ms > 0) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   private final class FakeDecoder implements Decoder {
     final FakeSpec spec;

@@ -284,12 +284,15 @@ class EngineTest {
   @Test
   void openingDecodersIsChargedAsModelTimeNotAsCalls() {
     // One latent decoder and one program decoder per code (2 codes): 3 opens of 80 ms each; the
-    // steps themselves are instant, so without the opens the model time would be about 0.
+    // steps themselves are instant, so without the opens the model time would be about 0. No code
+    // leads to a consistent program, so every beam runs to its end and the step count does not
+    // depend on timing (a solved request would stop its other beams early).
     var opts = Options.newBuilder().setBeamSize(4).setLatentBeams(2).build();
-    var quick = FakeModel.latent(WRONG, RIGHT);
+    var quick = FakeModel.latent(WRONG, WRONG);
     var quickEvents = run(engine(quick, 8), numbers("opens-quick", opts));
+    assertEquals(Finished.Status.EXHAUSTED, finished(quickEvents).getStatus());
     awaitReleased(quick);
-    var slow = FakeModel.latent(WRONG, RIGHT);
+    var slow = FakeModel.latent(WRONG, WRONG);
     slow.openDelayMs = 80;
     var events = run(engine(slow, 8), numbers("opens", opts));
     assertSequenced(events, "opens");

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -143,39 +144,29 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
   }
 
   private Behavior<Command> onOpenLatent(OpenLatentDecoder m) {
-    if (m.stats().releasedByWorker) {
-      m.replyTo().tell(new Failed("request already finished"));
-      return this;
-    }
-    long t0 = System.nanoTime();
-    try {
-      Decoder d = m.model().latentDecoder(m.spec(), m.rows());
-      liveDecoders.add(d);
-      own(m.stats(), d);
-      m.replyTo().tell(new Opened(d));
-    } catch (RuntimeException e) {
-      m.replyTo().tell(new Failed("latent decoder failed to open: " + describe(e)));
-    } finally {
-      chargeSetUp(m.stats(), t0);
-    }
-    return this;
+    return open(m.stats(), m.replyTo(), "latent", () -> m.model().latentDecoder(m.spec(), m.rows()));
   }
 
   private Behavior<Command> onOpenProgram(OpenProgramDecoder m) {
-    if (m.stats().releasedByWorker) {
-      m.replyTo().tell(new Failed("request already finished"));
+    return open(m.stats(), m.replyTo(), "program", () -> m.model().programDecoder(m.spec(), m.latents()));
+  }
+
+  /** Opens a decoder for a request that is still running; the time it takes is the request's. */
+  private Behavior<Command> open(RequestStats stats, ActorRef<Reply> replyTo, String kind, Supplier<Decoder> opener) {
+    if (stats.releasedByWorker) {
+      replyTo.tell(new Failed("request already finished"));
       return this;
     }
     long t0 = System.nanoTime();
     try {
-      Decoder d = m.model().programDecoder(m.spec(), m.latents());
+      Decoder d = opener.get();
       liveDecoders.add(d);
-      own(m.stats(), d);
-      m.replyTo().tell(new Opened(d));
+      own(stats, d);
+      replyTo.tell(new Opened(d));
     } catch (RuntimeException e) {
-      m.replyTo().tell(new Failed("program decoder failed to open: " + describe(e)));
+      replyTo.tell(new Failed(kind + " decoder failed to open: " + describe(e)));
     } finally {
-      chargeSetUp(m.stats(), t0);
+      chargeSetUp(stats, t0);
     }
     return this;
   }

@@ -20,7 +20,6 @@ import dev.lp.data.TaskSampler;
 import dev.lp.dsl.Task;
 import dev.lp.nn.ModelConfig;
 import dev.lp.nn.Network;
-import dev.lp.protocol.Example;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.SynthesisRequest;
 import dev.lp.protocol.Topics;
@@ -286,11 +285,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
     List<SynthesisRequest> out = new ArrayList<>(ts.size());
     for (int i = 0; i < ts.size(); i++) {
       Task t = ts.get(i);
-      var req = SynthesisRequest.newBuilder().setProtocolVersion(Topics.PROTOCOL_VERSION).setRequestId(prefix + i);
+      var req = SynthesisClient.request(prefix + i, t.inputs(), t.outputs());
       req.getOptionsBuilder().setBeamSize(beam).setLatentBeams(latent ? latentBeams : 1).setDeadlineMs(deadlineMs);
-      for (int e = 0; e < t.inputs().size(); e++) {
-        req.addExamples(Example.newBuilder().setInput(t.inputs().get(e)).setOutput(t.outputs().get(e)));
-      }
       out.add(req.build());
     }
     return out;

@@ -9,9 +9,6 @@ import dev.lp.app.kafka.EventPrinter;
 import dev.lp.app.kafka.Models;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.app.kafka.Worker;
-import dev.lp.protocol.Example;
-import dev.lp.protocol.SynthesisRequest;
-import dev.lp.protocol.Topics;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -78,12 +75,8 @@ public final class DemoCommand implements Callable<Integer> {
         int n = 0;
         for (var task : DemoTasks.all()) {
           String id = "demo-" + (++n);
-          var req = SynthesisRequest.newBuilder()
-              .setProtocolVersion(Topics.PROTOCOL_VERSION).setRequestId(id);
+          var req = SynthesisClient.request(id, task.inputs(), task.outputs());
           req.getOptionsBuilder().setBeamSize(beam).setStreamCandidates(stream);
-          for (int i = 0; i < task.inputs().size(); i++) {
-            req.addExamples(Example.newBuilder().setInput(task.inputs().get(i)).setOutput(task.outputs().get(i)));
-          }
           out.println();
           out.println(id + ": " + task.name());
           for (int i = 0; i < task.inputs().size(); i++) {

@@ -5,9 +5,7 @@ import dev.lp.app.report.Machine;
 import dev.lp.app.report.ResultsDoc;
 import dev.lp.data.SamplerConfig;
 import dev.lp.data.TaskSampler;
-import dev.lp.dsl.DslException;
 import dev.lp.dsl.Task;
-import dev.lp.dsl.TaskJsonl;
 import dev.lp.eval.Dataset;
 import dev.lp.eval.DatasetResult;
 import dev.lp.eval.EvalPlots;
@@ -169,7 +167,7 @@ public final class EvalCommand implements Callable<Integer> {
         throw usage("--beams/--latent-beams: " + e.getMessage());
       }
     }
-    if (!section.matches("[a-z0-9][a-z0-9.-]*")) {
+    if (!ResultsDoc.isSectionName(section)) {
       throw usage("--section must be lower-case words with dashes, got '" + section + "'");
     }
   }
@@ -177,7 +175,7 @@ public final class EvalCommand implements Callable<Integer> {
   private List<Dataset> datasets() {
     List<Dataset> out = new ArrayList<>();
     if (tasksFile != null) {
-      out.add(new Dataset(tasksFile.toString(), read("--tasks", tasksFile), true));
+      out.add(new Dataset(tasksFile.toString(), TaskFiles.read("--tasks", tasksFile, this::usage), true));
     }
     if (sample != null) {
       SamplerConfig config;
@@ -193,26 +191,11 @@ public final class EvalCommand implements Callable<Integer> {
     }
     if (golden) {
       for (String split : GOLDEN_SPLITS) {
-        out.add(new Dataset("golden/" + split, read("--golden-dir", goldenDir.resolve(split + ".jsonl")), false));
+        Path file = goldenDir.resolve(split + ".jsonl");
+        out.add(new Dataset("golden/" + split, TaskFiles.read("--golden-dir", file, this::usage), false));
       }
     }
     return limit == null ? out : out.stream().map(d -> d.limit(limit)).toList();
-  }
-
-  private List<Task> read(String option, Path file) {
-    List<Task> tasks;
-    try {
-      tasks = TaskJsonl.read(file);
-    } catch (IOException e) {
-      throw usage(option + ": cannot read " + file + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()));
-    } catch (DslException e) {
-      throw usage(option + ": bad task line: " + e.getMessage());
-    }
-    if (tasks.isEmpty()) {
-      throw usage(option + ": " + file + " holds no tasks");
-    }
-    return tasks;
   }
 
   private ModelResult evaluate(Path checkpoint, List<Dataset> datasets, PrintWriter err) {

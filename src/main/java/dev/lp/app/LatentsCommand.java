@@ -5,9 +5,7 @@ import dev.lp.app.report.Machine;
 import dev.lp.app.report.ResultsDoc;
 import dev.lp.data.SamplerConfig;
 import dev.lp.data.TaskSampler;
-import dev.lp.dsl.DslException;
 import dev.lp.dsl.Task;
-import dev.lp.dsl.TaskJsonl;
 import dev.lp.eval.Dataset;
 import dev.lp.eval.LatentProbe;
 import dev.lp.nn.Batch;
@@ -89,7 +87,7 @@ public final class LatentsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage("--beam/--latent-beams: " + e.getMessage());
     }
-    if (!section.matches("[a-z0-9][a-z0-9.-]*")) {
+    if (!ResultsDoc.isSectionName(section)) {
       throw usage("--section must be lower-case words with dashes, got '" + section + "'");
     }
     Dataset dataset = dataset();
@@ -172,12 +170,7 @@ public final class LatentsCommand implements Callable<Integer> {
       List<Task> tasks = new TaskSampler(SamplerConfig.paper()).stream(seed, 0, sample).toList();
       return new Dataset("sample(seed=" + seed + ", n=" + sample + ")", tasks, true);
     }
-    List<Task> tasks;
-    try {
-      tasks = TaskJsonl.read(tasksFile);
-    } catch (IOException | DslException e) {
-      throw usage("--tasks: cannot read " + tasksFile + ": " + e.getMessage());
-    }
+    List<Task> tasks = TaskFiles.read("--tasks", tasksFile, this::usage);
     if (tasks.stream().noneMatch(t -> t.program() != null)) {
       throw usage("--tasks " + tasksFile + " holds no task with a program");
     }

@@ -4,11 +4,8 @@ import dev.lp.app.kafka.AppConfig;
 import dev.lp.app.kafka.EventPrinter;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.dsl.TaskJsonl;
-import dev.lp.protocol.Example;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.Options;
-import dev.lp.protocol.SynthesisRequest;
-import dev.lp.protocol.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,14 +77,9 @@ public final class SynthesizeCommand implements Callable<Integer> {
     List<String> outputs = new ArrayList<>();
     readExamples(inputs, outputs);
     String id = requestId == null ? UUID.randomUUID().toString() : requestId;
-    var request = SynthesisRequest.newBuilder()
-        .setProtocolVersion(Topics.PROTOCOL_VERSION)
-        .setRequestId(id)
+    var request = SynthesisClient.request(id, inputs, outputs)
         .setOptions(Options.newBuilder().setBeamSize(beam).setLatentBeams(latentBeams)
             .setMaxPrograms(maxPrograms).setDeadlineMs(deadlineMs).setStreamCandidates(stream));
-    for (int i = 0; i < inputs.size(); i++) {
-      request.addExamples(Example.newBuilder().setInput(inputs.get(i)).setOutput(outputs.get(i)));
-    }
     String servers = bootstrap != null ? bootstrap : conf.getString("lp.kafka.bootstrap-servers");
     Duration wait = waitMs > 0 ? Duration.ofMillis(waitMs)
         : (deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : conf.getDuration("lp.engine.default-deadline"))

@@ -14,9 +14,7 @@ import dev.lp.app.kafka.Models;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.app.kafka.Worker;
 import dev.lp.protocol.CheckpointChunk;
-import dev.lp.protocol.Example;
 import dev.lp.protocol.SynthesisEvent;
-import dev.lp.protocol.SynthesisRequest;
 import dev.lp.protocol.Topics;
 import dev.lp.search.SynthesisModel;
 import dev.lp.trainer.checkpoint.CheckpointStore;
@@ -222,11 +220,8 @@ class HotReloadE2ETest {
   private SynthesisEvent lastEvent() {
     var task = DemoTasks.all().get(0);
     String id = "reload-" + (++requests);
-    var req = SynthesisRequest.newBuilder().setProtocolVersion(Topics.PROTOCOL_VERSION).setRequestId(id);
+    var req = SynthesisClient.request(id, task.inputs(), task.outputs());
     req.getOptionsBuilder().setBeamSize(4).setDeadlineMs(5_000);
-    for (int i = 0; i < task.inputs().size(); i++) {
-      req.addExamples(Example.newBuilder().setInput(task.inputs().get(i)).setOutput(task.outputs().get(i)));
-    }
     client.send(req.build());
     var events = client.await(Set.of(id), WAIT, e -> {}).get(id);
     assertFalse(events.isEmpty(), "no events for " + id);

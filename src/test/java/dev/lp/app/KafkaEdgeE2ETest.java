@@ -22,7 +22,6 @@ import dev.lp.protocol.Example;
 import dev.lp.protocol.Finished.Status;
 import dev.lp.protocol.SynthesisEvent;
 import dev.lp.protocol.SynthesisRequest;
-import dev.lp.protocol.Topics;
 import dev.lp.search.SynthesisModel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -92,11 +91,7 @@ class KafkaEdgeE2ETest {
   }
 
   private static SynthesisRequest.Builder request(String id, DemoTasks.Task task) {
-    var b = SynthesisRequest.newBuilder().setProtocolVersion(Topics.PROTOCOL_VERSION).setRequestId(id);
-    for (int i = 0; i < task.inputs().size(); i++) {
-      b.addExamples(Example.newBuilder().setInput(task.inputs().get(i)).setOutput(task.outputs().get(i)));
-    }
-    return b;
+    return SynthesisClient.request(id, task.inputs(), task.outputs());
   }
 
   private static DemoTasks.Task figure1() {

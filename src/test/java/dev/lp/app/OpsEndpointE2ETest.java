@@ -10,11 +10,10 @@ import dev.lp.actors.ModelSource;
 import dev.lp.app.kafka.AppConfig;
 import dev.lp.app.kafka.DemoTasks;
 import dev.lp.app.kafka.Models;
-import dev.lp.protocol.Example;
+import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.protocol.Finished.Status;
 import dev.lp.protocol.SynthesisEvent;
 import dev.lp.protocol.SynthesisRequest;
-import dev.lp.protocol.Topics;
 import dev.lp.search.SynthesisModel;
 import java.io.IOException;
 import java.net.URI;
@@ -102,11 +101,8 @@ class OpsEndpointE2ETest {
   }
 
   private static SynthesisRequest request(String id, DemoTasks.Task task, int deadlineMs) {
-    var b = SynthesisRequest.newBuilder().setProtocolVersion(Topics.PROTOCOL_VERSION).setRequestId(id);
+    var b = SynthesisClient.request(id, task.inputs(), task.outputs());
     b.getOptionsBuilder().setDeadlineMs(deadlineMs);
-    for (int i = 0; i < task.inputs().size(); i++) {
-      b.addExamples(Example.newBuilder().setInput(task.inputs().get(i)).setOutput(task.outputs().get(i)));
-    }
     return b.build();
   }
 

@@ -13,11 +13,8 @@ import dev.lp.data.TaskSampler;
 import dev.lp.dsl.ProgramText;
 import dev.lp.dsl.Task;
 import dev.lp.nn.ModelConfig;
-import dev.lp.protocol.Example;
 import dev.lp.protocol.Finished.Status;
 import dev.lp.protocol.SynthesisEvent;
-import dev.lp.protocol.SynthesisRequest;
-import dev.lp.protocol.Topics;
 import dev.lp.search.SynthesisModel;
 import dev.lp.trainer.TaskSources;
 import dev.lp.trainer.TrainLoop;
@@ -81,11 +78,8 @@ class RealModelE2ETest {
     int solved = 0;
     for (int t = 0; t < tasks.size(); t++) {
       Task task = tasks.get(t);
-      var request = SynthesisRequest.newBuilder().setProtocolVersion(Topics.PROTOCOL_VERSION).setRequestId("real-" + t);
+      var request = SynthesisClient.request("real-" + t, task.inputs(), task.outputs());
       request.getOptionsBuilder().setBeamSize(6).setLatentBeams(2);
-      for (int i = 0; i < task.inputs().size(); i++) {
-        request.addExamples(Example.newBuilder().setInput(task.inputs().get(i)).setOutput(task.outputs().get(i)));
-      }
       client.send(request.build());
       List<SynthesisEvent> events = client.await(Set.of("real-" + t), WAIT, e -> {}).get("real-" + t).stream()
           .map(SynthesisClient.Received::event).toList();

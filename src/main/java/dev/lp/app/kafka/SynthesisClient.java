@@ -1,6 +1,7 @@
 package dev.lp.app.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.lp.protocol.Example;
 import dev.lp.protocol.SynthesisEvent;
 import dev.lp.protocol.SynthesisRequest;
 import dev.lp.protocol.Topics;
@@ -51,6 +52,21 @@ public final class SynthesisClient implements AutoCloseable {
   private SynthesisClient(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer) {
     this.producer = producer;
     this.consumer = consumer;
+  }
+
+  /**
+   * A request of the current protocol version with id {@code id} and one example per
+   * input/output pair, options left to the caller.
+   */
+  public static SynthesisRequest.Builder request(String id, List<String> inputs, List<String> outputs) {
+    if (inputs.size() != outputs.size()) {
+      throw new IllegalArgumentException(inputs.size() + " inputs but " + outputs.size() + " outputs");
+    }
+    var request = SynthesisRequest.newBuilder().setProtocolVersion(Topics.PROTOCOL_VERSION).setRequestId(id);
+    for (int i = 0; i < inputs.size(); i++) {
+      request.addExamples(Example.newBuilder().setInput(inputs.get(i)).setOutput(outputs.get(i)));
+    }
+    return request;
   }
 
   /** Connects, failing with {@link NoBrokerException} when no broker answers within {@code timeout}. */

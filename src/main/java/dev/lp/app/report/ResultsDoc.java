@@ -30,11 +30,19 @@ public final class ResultsDoc {
   }
 
   /**
+   * Whether {@code name} can name a section: lower-case words with dashes (dots allowed). Commands
+   * check their {@code --section} with it before they measure, so a bad name fails at once.
+   */
+  public static boolean isSectionName(String name) {
+    return name != null && name.matches("[a-z0-9][a-z0-9.-]*");
+  }
+
+  /**
    * Replaces the section {@code name} with {@code markdown} (appends it when absent), writing
    * the file atomically.
    */
   public synchronized void putSection(String name, String markdown) {
-    if (!name.matches("[a-z0-9][a-z0-9.-]*")) {
+    if (!isSectionName(name)) {
       throw new IllegalArgumentException("section name must be lower-case words with dashes: " + name);
     }
     String begin = "<!-- BEGIN " + name + " -->";

@@ -26,7 +26,12 @@ public final class ModelLoader {
   public static SynthesisModel load(Path path) {
     CheckpointStore.Checkpoint c = resolve(path);
     Network net = network(c);
-    return new Owning(net, net.inference(c.version()));
+    try {
+      return new Owning(net, net.inference(c.version()));
+    } catch (RuntimeException e) {
+      net.close();
+      throw e;
+    }
   }
 
   /**

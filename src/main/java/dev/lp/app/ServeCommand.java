@@ -80,10 +80,10 @@ public final class ServeCommand implements Callable<Integer> {
         + "); Ctrl-C or SIGTERM stops it");
     System.out.flush();
     while (!worker.awaitTermination(Duration.ofSeconds(1))) {
-      // waiting for SIGTERM (the hook closes the worker) or a fatal intake failure
+      // waiting for SIGTERM (the hook closes the worker) or a fatal intake or engine failure
     }
-    if (worker.intake().failure().isPresent()) {
-      System.err.println("worker failed: " + worker.intake().failure().get());
+    if (worker.failure().isPresent()) {
+      System.err.println("worker failed: " + worker.failure().get());
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
         hook.run();
@@ -95,7 +95,7 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The drain period of a replaced model: the flag's, else the engine's default deadline + a margin. */
+  /** The drain period of a replaced model: the flag's, else the engine's max deadline + a margin. */
   static Duration drain(com.typesafe.config.Config conf, Integer seconds) {
     if (seconds == null) {
       return CheckpointWatcher.defaultDrain(conf);

@@ -213,6 +213,10 @@ class HotReloadE2ETest {
       String newest = "newer-baseline@" + (step + 3);
       await(() -> late.currentVersion().equals(newest), "the late watcher serves " + newest);
       assertEquals(1, loaded.size(), "only the newest of the three is loaded: " + loaded);
+      try (var staged = Files.walk(tmp.resolve("late-staging"))) {
+        var left = staged.filter(f -> f.getFileName().toString().equals(CheckpointStore.MANIFEST)).toList();
+        assertEquals(List.of(), left, "a loaded or passed-over checkpoint leaves nothing staged");
+      }
     }
   }
 

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.lp.actors.EventSink;
 import dev.lp.actors.ModelSource;
 import dev.lp.actors.kafka.RequestHandler;
-import dev.lp.app.kafka.AppConfig;
 import dev.lp.app.kafka.DemoTasks;
 import dev.lp.app.kafka.EmbeddedKafka;
 import dev.lp.app.kafka.Models;
@@ -66,11 +64,7 @@ class KafkaEdgeE2ETest {
   private final ModelSource source = model::get;
 
   private static Config config() {
-    return ConfigFactory.parseString(
-            "lp.kafka.intake.max-in-flight = 4\n"
-                + "lp.kafka.intake.commit-interval = 100ms\n"
-                + "lp.kafka.intake.drain-timeout = 500ms\n")
-        .withFallback(AppConfig.load(null));
+    return ServingStack.quickIntakeConfig();
   }
 
   @BeforeAll
@@ -154,6 +148,13 @@ class KafkaEdgeE2ETest {
     assertEquals(Status.REJECTED, bad.get(1).getFinished().getStatus());
 
     var t = figure1();
+    // A blank request_id under a non-blank key: answered under the key, so its sender sees it.
+    client.sendRaw("keyed-blank-id".getBytes(StandardCharsets.UTF_8), request("", t).build().toByteArray());
+    var blank = events(client.await(Set.of("keyed-blank-id"), WAIT, e -> {}).get("keyed-blank-id"));
+    assertWellFormed("keyed-blank-id", blank);
+    assertEquals(Code.MISSING_REQUEST_ID, blank.get(0).getError().getCode());
+    assertEquals(Status.REJECTED, blank.get(1).getFinished().getStatus());
+
     var tooMany = request("too-many", t);
     for (int i = 0; i < 7; i++) {
       tooMany.addExamples(Example.newBuilder().setInput("a").setOutput("b"));

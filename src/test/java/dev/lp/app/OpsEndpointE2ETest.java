@@ -14,7 +14,9 @@ import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.protocol.Finished.Status;
 import dev.lp.protocol.SynthesisEvent;
 import dev.lp.protocol.SynthesisRequest;
+import dev.lp.search.ForwardingSynthesisModel;
 import dev.lp.search.SynthesisModel;
+import dev.lp.search.SynthesisModel.Spec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,8 +57,8 @@ class OpsEndpointE2ETest {
 
       var events = run(stack, "ops-solve", 5_000);
       assertEquals(Status.SOLVED, events.get(events.size() - 1).getFinished().getStatus(), events.toString());
-      // Counters move when the Finished is sent; the in-flight gauge once the broker acknowledged it,
-      // which the client can see after the event itself.
+      // Counters and the in-flight gauge move once the broker acknowledged the Finished, which the
+      // client can see before the worker hears of it.
       ServingStack.await(() -> stack.worker.intake().inFlight() == 0, WAIT, "the request's Finished is acknowledged");
       var metrics = get(base + "/metrics");
       assertEquals(200, metrics.statusCode());
@@ -89,6 +91,38 @@ class OpsEndpointE2ETest {
       closing.get();
       System.out.printf("ops e2e: close drained the slow request in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       assertNotEquals(200, status(base + "/readyz"), "a closed worker is not ready (-1: the endpoint is gone)");
+    }
+  }
+
+  @Test
+  void aWorkerWhoseModelWorkerKeepsCrashingIsNotLiveAndStops() throws Exception {
+    SynthesisModel fast = Models.scripted(List.of(), Duration.ZERO);
+    // An Error escapes the ModelWorker's per-call handling: each encode crashes the actor.
+    SynthesisModel crashing = new ForwardingSynthesisModel(fast) {
+      @Override
+      public Spec encode(List<String> inputs, List<String> outputs) {
+        throw new AssertionError("fake crash inside the model worker");
+      }
+    };
+    Config config = ConfigFactory.parseString("""
+            lp.ops.http-port = 0
+            lp.ops.bind-address = "127.0.0.1"
+            lp.kafka.intake.drain-timeout = 500ms
+            """).withFallback(AppConfig.load(null));
+    try (var stack = ServingStack.start(1, config, "ops-crash-e2e", () -> crashing, WAIT, fast)) {
+      String base = stack.worker.opsUrl().orElseThrow();
+      assertEquals(200, get(base + "/livez").statusCode());
+      // The supervisor restarts the model worker 10 times a minute; the 11th crash stops the engine.
+      for (int i = 0; i < 11; i++) {
+        stack.client.send(request("crash-" + i, DemoTasks.all().get(0), 1_000));
+      }
+      assertTrue(stack.worker.awaitTermination(WAIT), "the worker stops serving on its own");
+      String why = stack.worker.failure().orElseThrow();
+      assertTrue(why.startsWith("the serving engine stopped"), why);
+      var live = get(base + "/livez");
+      assertEquals(503, live.statusCode());
+      assertTrue(live.body().contains("the serving engine stopped"), live.body());
+      assertEquals(503, status(base + "/readyz"));
     }
   }
 

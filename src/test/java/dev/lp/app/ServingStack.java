@@ -3,6 +3,8 @@ package dev.lp.app;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.lp.app.kafka.AppConfig;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.kafka.EmbeddedKafka;
 import dev.lp.app.kafka.SynthesisClient;
@@ -50,6 +52,18 @@ final class ServingStack implements AutoCloseable {
   static ServingStack start(int partitions, Config config, String group, ModelSource models, Duration wait,
       AutoCloseable... closeAfterWorker) throws Exception {
     return serve(EmbeddedKafka.start(0, null, partitions), config, group, models, wait, closeAfterWorker);
+  }
+
+  /**
+   * The default config with an intake that shows its behaviour quickly: 4 requests in flight,
+   * offsets committed every 100 ms, a 500 ms drain.
+   */
+  static Config quickIntakeConfig() {
+    return ConfigFactory.parseString(
+            "lp.kafka.intake.max-in-flight = 4\n"
+                + "lp.kafka.intake.commit-interval = 100ms\n"
+                + "lp.kafka.intake.drain-timeout = 500ms\n")
+        .withFallback(AppConfig.load(null));
   }
 
   /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code wait}. */

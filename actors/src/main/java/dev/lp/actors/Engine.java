@@ -3,10 +3,13 @@ package dev.lp.actors;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.SynthesisRequest;
 import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -18,7 +21,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <p>Contract: every {@link Submit} produces, on its sink, a complete event stream that ends
  * with exactly one Finished: Accepted ... Finished, or Error + Finished(REJECTED) when the request
  * is invalid or {@code maxInFlight} sessions are already running (Error OVERLOADED), or Error
- * INTERNAL + Finished(FAILED) when the search fails. The ModelWorker runs on the dispatcher
+ * INTERNAL + Finished(FAILED) when the search fails, or Error CANCELLED + Finished(FAILED) after a
+ * {@link Cancel}. If the ModelWorker stops for good (it failed more often than its restart limit),
+ * the engine stops too, which terminates the ActorSystem: a worker that cannot run its model must
+ * not look alive. The ModelWorker runs on the dispatcher
  * {@code lp.engine.model-dispatcher}, which must exist in the ActorSystem's config (actors'
  * reference.conf defines it).
  */
@@ -27,11 +33,27 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
   /** Messages the engine accepts. */
   public sealed interface Command {}
 
-  /** Search for programs solving {@code request}; every event of it goes to {@code sink}. */
+  /**
+   * Search for programs solving {@code request}; every event of it goes to {@code sink}, which
+   * also names the search for {@link Cancel} (one sink per Submit).
+   */
   public record Submit(SynthesisRequest request, EventSink sink) implements Command {
     public Submit {
       if (request == null || sink == null) {
         throw new IllegalArgumentException("Submit needs a request and a sink");
+      }
+    }
+  }
+
+  /**
+   * Stop the search submitted with {@code sink} (the caller gave the request up, e.g. its partition
+   * moved to another worker): its stream ends with Error CANCELLED + Finished(FAILED) once the
+   * session has stopped. Ignored when that search already ended.
+   */
+  public record Cancel(EventSink sink) implements Command {
+    public Cancel {
+      if (sink == null) {
+        throw new IllegalArgumentException("Cancel needs the sink of a submitted request");
       }
     }
   }
@@ -42,7 +64,18 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
   /** Sessions running now and the cap beyond which requests are answered OVERLOADED. */
   public record Load(int inFlight, int maxInFlight) {}
 
-  private record SessionEnded(EventStream stream) implements Command {}
+  private record SessionEnded(EventSink sink) implements Command {}
+
+  private static final class Running {
+    final ActorRef<Session.Command> session;
+    final EventStream stream;
+    boolean cancelled;
+
+    Running(ActorRef<Session.Command> session, EventStream stream) {
+      this.session = session;
+      this.stream = stream;
+    }
+  }
 
   /** The guardian behavior; spawns the ModelWorker on {@code lp.engine.model-dispatcher}. */
   public static Behavior<Command> create(EngineSettings settings, ModelSource models) {
@@ -56,7 +89,8 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
   private final ModelSource models;
   private final RequestValidator validator;
   private final ActorRef<ModelWorker.Command> worker;
-  private int inFlight;
+  // Keyed by identity: every Submit brings its own sink.
+  private final Map<EventSink, Running> running = new IdentityHashMap<>();
 
   private Engine(ActorContext<Command> ctx, EngineSettings settings, ModelSource models) {
     super(ctx);
@@ -70,19 +104,23 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
                 .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1))),
             "model-worker",
             DispatcherSelector.fromConfig("lp.engine.model-dispatcher"));
+    ctx.watch(worker);
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
+        .onMessage(Cancel.class, this::onCancel)
         .onMessage(GetLoad.class, this::onGetLoad)
         .onMessage(SessionEnded.class, this::onSessionEnded)
+        .onSignal(Terminated.class, this::onTerminated)
         .build();
   }
 
   private Behavior<Command> onSubmit(Submit m) {
     String id = m.request().getRequestId();
+    int inFlight = running.size();
     if (inFlight >= settings.maxInFlight()) {
       getContext().getLog().warn("[{}] overloaded: {} sessions in flight", id, inFlight);
       var error =
@@ -105,27 +143,48 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
             .spawnAnonymous(
                 Behaviors.supervise(Session.create(m.request(), stream, validator, models, worker))
                     .onFailure(SupervisorStrategy.stop()));
-    getContext().watchWith(session, new SessionEnded(stream));
-    inFlight++;
+    getContext().watchWith(session, new SessionEnded(m.sink()));
+    running.put(m.sink(), new Running(session, stream));
+    return this;
+  }
+
+  private Behavior<Command> onCancel(Cancel m) {
+    Running r = running.get(m.sink());
+    if (r != null && !r.cancelled) {
+      getContext().getLog().info("[{}] cancelled", r.stream.requestId());
+      r.cancelled = true;
+      getContext().stop(r.session);
+    }
     return this;
   }
 
   private Behavior<Command> onGetLoad(GetLoad m) {
-    m.replyTo().tell(new Load(inFlight, settings.maxInFlight()));
+    m.replyTo().tell(new Load(running.size(), settings.maxInFlight()));
     return this;
   }
 
   private Behavior<Command> onSessionEnded(SessionEnded m) {
-    inFlight--;
-    // A session that crashed never sent Finished; the contract says every request gets one.
-    if (!m.stream().isFinished()) {
-      m.stream()
-          .fail(
-              Events.error(
-                  dev.lp.protocol.Error.Code.INTERNAL, "the request's session stopped unexpectedly", ""),
-              Finished.Status.FAILED,
-              Finished.Stats.newBuilder().setTimeToFirstSolutionMs(-1).build());
+    Running r = running.remove(m.sink());
+    // A session that crashed or was cancelled never sent Finished; every request gets one.
+    if (r != null && !r.stream.isFinished()) {
+      var error =
+          r.cancelled
+              ? Events.error(dev.lp.protocol.Error.Code.CANCELLED, "the search was cancelled", "")
+              : Events.error(
+                  dev.lp.protocol.Error.Code.INTERNAL, "the request's session stopped unexpectedly", "");
+      r.stream.fail(
+          error, Finished.Status.FAILED, Finished.Stats.newBuilder().setTimeToFirstSolutionMs(-1).build());
     }
     return this;
+  }
+
+  private Behavior<Command> onTerminated(Terminated t) {
+    if (!t.getRef().equals(worker)) {
+      return this;
+    }
+    getContext()
+        .getLog()
+        .error("the model worker stopped for good (restart limit reached); stopping the engine");
+    return Behaviors.stopped();
   }
 }

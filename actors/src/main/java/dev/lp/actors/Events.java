@@ -23,6 +23,20 @@ public final class Events {
         error(dev.lp.protocol.Error.Code.BAD_BYTES, "request bytes do not parse: " + why, ""));
   }
 
+  /**
+   * The answer to a request whose request_id is blank, sent under its record key so a client that
+   * keys its requests by id sees it: Error MISSING_REQUEST_ID then Finished REJECTED.
+   */
+  public static List<SynthesisEvent> missingRequestId(String key) {
+    return rejected(
+        key,
+        "",
+        error(
+            dev.lp.protocol.Error.Code.MISSING_REQUEST_ID,
+            "request_id is missing or blank (answered under the record key)",
+            "request_id"));
+  }
+
   /** Error then Finished(REJECTED), sequence 0 and 1, for a request refused before it started. */
   public static List<SynthesisEvent> rejected(
       String requestId, String modelVersion, dev.lp.protocol.Error error) {

@@ -3,7 +3,6 @@ package dev.lp.actors;
 import dev.lp.dsl.ProgramText;
 import dev.lp.dsl.Tokens;
 import dev.lp.search.Candidate;
-import dev.lp.search.Consistency;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +12,7 @@ final class Verification {
   private Verification() {}
 
   /**
-   * The verdict on one candidate.
+   * The verdict on one candidate; {@code consistent} is {@link dev.lp.search.Consistency}'s test.
    *
    * @param programIds the candidate's ids without the trailing EOS
    * @param programText the program in DSL text, or why the ids do not form a program
@@ -29,16 +28,20 @@ final class Verification {
     if (!c.parsed()) {
       return new Result(ids, "<invalid program: " + c.parseError() + ">", false, List.of());
     }
+    // Each input runs once; the verdict is Consistency's rule (exact outputs, a failed run is
+    // inconsistent) applied to these results.
+    boolean ok = true;
     List<String> got = new ArrayList<>(inputs.size());
-    for (String in : inputs) {
+    for (int i = 0; i < inputs.size(); i++) {
       try {
-        got.add(c.programOrNull().apply(in));
+        String out = c.programOrNull().apply(inputs.get(i));
+        got.add(out);
+        ok &= out.equals(outputs.get(i));
       } catch (RuntimeException e) {
-        // A program that cannot run on an input is simply not consistent.
         got.add("");
+        ok = false;
       }
     }
-    boolean ok = Consistency.consistent(c, inputs, outputs);
     return new Result(ids, ProgramText.print(c.programOrNull()), ok, List.copyOf(got));
   }
 }

@@ -267,6 +267,45 @@ class EngineTest {
   }
 
   @Test
+  void cancelStopsTheSearchEndsItsStreamAndFreesItsSlot() {
+    var model = FakeModel.baseline(WRONG, WRONG);
+    model.stepDelayMs = 100;
+    var engine = engine(model, 1);
+    var opts = Options.newBuilder().setBeamSize(4).setDeadlineMs(5_000).build();
+    TestProbe<SynthesisEvent> probe = testKit.createTestProbe();
+    EventSink sink = probe.ref()::tell;
+    engine.tell(new Engine.Submit(numbers("x1", opts), sink));
+    assertEquals(KindCase.ACCEPTED, probe.receiveMessage(Duration.ofSeconds(5)).getKindCase());
+    engine.tell(new Engine.Cancel(sink));
+    engine.tell(new Engine.Cancel(sink)); // a second cancel, and one for a search that never ran, are ignored
+    engine.tell(new Engine.Cancel(e -> {}));
+    var rest = collect(probe);
+    assertEquals(List.of(KindCase.ERROR, KindCase.FINISHED), kinds(rest));
+    assertEquals(dev.lp.protocol.Error.Code.CANCELLED, rest.get(0).getError().getCode());
+    assertEquals(Finished.Status.FAILED, finished(rest).getStatus());
+    assertEquals(2, rest.get(1).getSequence(), "the stream stays numbered after Accepted");
+    awaitReleased(model);
+    // The slot is free again: with max-in-flight 1 the next request is served, not OVERLOADED.
+    model.stepDelayMs = 0;
+    var next = run(engine, numbers("x2", beams(4)));
+    assertEquals(Finished.Status.EXHAUSTED, finished(next).getStatus());
+  }
+
+  @Test
+  void aModelWorkerThatKeepsCrashingStopsTheEngine() {
+    var model = FakeModel.baseline(RIGHT);
+    model.encodeError = new AssertionError("fake crash inside the model worker");
+    var engine = engine(model, 64);
+    TestProbe<Void> watcher = testKit.createTestProbe();
+    var opts = Options.newBuilder().setBeamSize(4).setDeadlineMs(200).build();
+    // The supervisor restarts the model worker 10 times a minute; the 11th crash stops it for good.
+    for (int i = 0; i < 11; i++) {
+      engine.tell(new Engine.Submit(numbers("crash-" + i, opts), e -> {}));
+    }
+    watcher.expectTerminated(engine, Duration.ofSeconds(10));
+  }
+
+  @Test
   void latentModelFansOutToProgramBeamsPerCode() {
     // Code {3} leads to the wrong program, code {4} to the right one.
     var model = FakeModel.latent(WRONG, RIGHT);

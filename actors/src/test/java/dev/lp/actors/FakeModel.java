@@ -36,6 +36,8 @@ final class FakeModel implements SynthesisModel {
   /** How long opening a decoder takes (a real model projects the examples' keys and values). */
   volatile long openDelayMs;
   volatile boolean failSteps;
+  /** Thrown by encode when set: an Error, which the ModelWorker does not catch (it crashes). */
+  volatile Error encodeError;
 
   /** A baseline model whose beam search finds {@code programTexts} in order. */
   static FakeModel baseline(String... programTexts) {
@@ -85,6 +87,9 @@ final class FakeModel implements SynthesisModel {
 
   @Override
   public Spec encode(List<String> inputs, List<String> outputs) {
+    if (encodeError != null) {
+      throw encodeError;
+    }
     encodes.incrementAndGet();
     openSpecs.incrementAndGet();
     return new FakeSpec(List.copyOf(inputs), List.copyOf(outputs), this);

@@ -58,6 +58,8 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
 
   /** Time without any call into a replaced model before it may be closed. */
   static final Duration QUIET = Duration.ofSeconds(1);
+  /** Checkpoints completed while catching up that stay on disk until the newest is loaded. */
+  static final int KEPT_WHILE_CATCHING_UP = 3;
   /** Added to the engine's maximum deadline for the default drain period. */
   static final Duration DRAIN_MARGIN = Duration.ofSeconds(5);
 
@@ -244,7 +246,7 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
     } else if (result instanceof CheckpointAssembler.Result.Complete done) {
       wanted.remove(version);
       if (catchUp != null) {
-        caughtUpWith.add(done.checkpoint());
+        collect(done.checkpoint());
       } else {
         swapTo(done.checkpoint());
       }
@@ -261,29 +263,49 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
     return true;
   }
 
+  /**
+   * Keeps a checkpoint completed while catching up, and only the newest {@link #KEPT_WHILE_CATCHING_UP}
+   * of them on disk (the others are fallbacks that would only be tried if every newer one failed).
+   */
+  private void collect(CheckpointStore.Checkpoint c) {
+    caughtUpWith.add(c);
+    caughtUpWith.sort(Comparator.comparingLong((CheckpointStore.Checkpoint k) -> k.manifest().step()).reversed());
+    while (caughtUpWith.size() > KEPT_WHILE_CATCHING_UP) {
+      discard(caughtUpWith.remove(caughtUpWith.size() - 1));
+    }
+  }
+
   /** Loads the newest checkpoint that loads, newest first; the older ones are never loaded. */
   private void loadNewestOf(List<CheckpointStore.Checkpoint> found) {
     List<CheckpointStore.Checkpoint> newestFirst = new ArrayList<>(found);
     newestFirst.sort(Comparator.comparingLong((CheckpointStore.Checkpoint c) -> c.manifest().step()).reversed());
+    boolean swapped = false;
     for (CheckpointStore.Checkpoint c : newestFirst) {
-      if (swapTo(c)) {
-        return;
+      if (!swapped) {
+        swapped = swapTo(c);
+      } else {
+        discard(c);
       }
     }
   }
 
-  /** Swaps to c when it is of this kind, newer than the current model and loads; returns whether it did. */
+  /**
+   * Swaps to c when it is of this kind, newer than the current model and loads; returns whether it
+   * did. Its staged files are deleted either way: a loaded model holds its weights in memory.
+   */
   private boolean swapTo(CheckpointStore.Checkpoint c) {
     Manifest m = c.manifest();
-    if (!m.kind().equals(kind) || m.step() <= currentStep) {
-      return false;
-    }
     SynthesisModel loaded;
     try {
+      if (!m.kind().equals(kind) || m.step() <= currentStep) {
+        return false;
+      }
       loaded = loader.apply(c.dir());
     } catch (RuntimeException e) {
       reject("checkpoint " + c.version() + " does not load: " + e.getMessage());
       return false;
+    } finally {
+      discard(c);
     }
     Retirable old = current.getAndSet(new Retirable(loaded));
     currentStep = m.step();
@@ -345,6 +367,16 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
     current.get().retire();
     deleteTree(staging);
     log.info("checkpoint watcher on {} stopped", bootstrap);
+  }
+
+  /** Deletes a staged checkpoint and its per-manifest parent directory once that is empty. */
+  private static void discard(CheckpointStore.Checkpoint c) {
+    deleteTree(c.dir());
+    try {
+      Files.deleteIfExists(c.dir().getParent());
+    } catch (IOException notEmpty) {
+      // another checkpoint of the same manifest hash is still staged there
+    }
   }
 
   private static void deleteTree(Path dir) {

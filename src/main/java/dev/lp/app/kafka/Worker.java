@@ -43,6 +43,7 @@ public final class Worker implements AutoCloseable {
   private final ServingMetrics metrics;
   private final OpsServer ops;
   private volatile boolean stopping;
+  private volatile String engineFailure;
 
   private Worker(ActorSystem<Engine.Command> system, Publisher publisher, Intake intake, ModelSource models,
       ServingMetrics metrics, OpsServer ops) {
@@ -81,11 +82,13 @@ public final class Worker implements AutoCloseable {
     if (group != null) {
       intakeSettings = intakeSettings.withGroupId(group);
     }
-    if (intakeSettings.maxInFlight() > engine.maxInFlight()) {
+    // Strictly below: the intake frees a slot when Finished is acknowledged, which can happen before
+    // the engine has seen the session stop; equal caps would let the next request find it full.
+    if (intakeSettings.maxInFlight() >= engine.maxInFlight()) {
       throw new IllegalArgumentException(
           "lp.kafka.intake.max-in-flight (" + intakeSettings.maxInFlight()
-              + ") exceeds lp.engine.max-in-flight (" + engine.maxInFlight()
-              + "): the engine would answer the excess with OVERLOADED");
+              + ") must be below lp.engine.max-in-flight (" + engine.maxInFlight()
+              + "): else the engine may answer requests with OVERLOADED");
     }
     var opsSettings = OpsSettings.fromConfig(config);
     // Claimed first: a port in use fails the start before any Kafka client or actor exists.
@@ -99,6 +102,7 @@ public final class Worker implements AutoCloseable {
       publisher = new Publisher(publisherSettings, metrics::observe);
       intake = new Intake(intakeSettings, publisher, wrap.apply(RequestHandler.engine(system))).start();
       var worker = new Worker(system, publisher, intake, models, metrics, ops);
+      system.getWhenTerminated().thenRun(worker::onEngineTerminated);
       if (ops != null) {
         ops.start(worker.probes());
       }
@@ -121,6 +125,31 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /**
+   * The engine stopped while the worker was not stopping (its model worker failed beyond its
+   * restart limit): the intake is closed in the background, so {@link #awaitTermination} returns
+   * and {@link #failure} says why.
+   */
+  private void onEngineTerminated() {
+    if (stopping) {
+      return;
+    }
+    engineFailure = "the serving engine stopped (its model worker failed beyond the restart limit)";
+    log.error("{}; stopping the intake, unfinished requests will be served again", engineFailure);
+    var stop = new Thread(intake::close, "lp-worker-engine-stopped");
+    stop.setDaemon(true);
+    stop.start();
+  }
+
+  /** Why the worker stopped serving on its own (the intake or the engine failed), if it did. */
+  public Optional<String> failure() {
+    var intakeFailure = intake.failure();
+    if (intakeFailure.isPresent()) {
+      return Optional.of("intake failed: " + intakeFailure.get());
+    }
+    return Optional.ofNullable(engineFailure);
+  }
+
   /** The Kafka intake (its failure, in-flight count and assignment). */
   public Intake intake() {
     return intake;
@@ -141,13 +170,13 @@ public final class Worker implements AutoCloseable {
     return new OpsServer.Probes() {
       @Override
       public Optional<String> notLive() {
-        return intake.failure().map(t -> "intake failed: " + t);
+        return failure();
       }
 
       @Override
       public Optional<String> notReady() {
-        if (intake.failure().isPresent()) {
-          return notLive();
+        if (failure().isPresent()) {
+          return failure();
         }
         if (stopping) {
           return Optional.of("stopping: draining running requests and committing their offsets");

@@ -9,10 +9,12 @@ import dev.lp.protocol.Topics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -39,12 +42,19 @@ import org.slf4j.LoggerFactory;
  *       too (requests finish out of order). A request that was running when the worker stopped or
  *       lost the partition is processed again by the next owner.
  *   <li>Bytes that do not parse are answered with Error BAD_BYTES + Finished(REJECTED), keyed by
- *       the record key, and the intake keeps serving.
+ *       the record key, and the intake keeps serving; so is a request with a blank request_id and
+ *       a non-blank key (Error MISSING_REQUEST_ID).
  *   <li>Back-pressure: at most {@code maxInFlight} requests are submitted and not finished; while
  *       that many run (or fetched records wait), the assigned partitions are paused, so nothing
  *       queues without bound.
- *   <li>Rebalance-safe: finished offsets are committed synchronously when partitions are revoked;
- *       waiting records of revoked partitions are dropped (their new owner reads them).
+ *   <li>Rebalance-safe: partitions are assigned cooperatively (CooperativeStickyAssignor unless
+ *       the consumer properties name another strategy), so a rebalance takes away only the
+ *       partitions that move. When partitions are revoked or lost, finished offsets are committed
+ *       synchronously (revoked only), waiting records are dropped and running requests are
+ *       cancelled and silenced: their new owner reads and answers them, so this worker publishes
+ *       nothing more for them and does not spend the model on them.
+ *   <li>An offset counts as committed only once the broker confirmed the commit; a failed commit
+ *       is sent again with the next one.
  *   <li>A failed publish is fatal: the intake stops without committing that record (so it is
  *       reprocessed after a restart), and {@link #failure()} says why.
  * </ul>
@@ -57,7 +67,7 @@ public final class Intake implements AutoCloseable {
 
   private record Waiting(ConsumerRecord<byte[], byte[]> record, long generation) {}
 
-  private record Completion(TopicPartition tp, long generation, long offset, Throwable error) {}
+  private record Completion(RecordSink sink, Throwable error) {}
 
   private final IntakeSettings settings;
   private final Publisher publisher;
@@ -65,6 +75,7 @@ public final class Intake implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final OffsetTracker tracker = new OffsetTracker();
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private final Set<RecordSink> submitted = new HashSet<>(); // handed to the handler, not settled
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -96,6 +107,10 @@ public final class Intake implements AutoCloseable {
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, s.clientId() + "-intake");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Eager assignors take every partition from every member on each rebalance, so each worker
+    // would give up (and its partition's next owner redo) all of its running requests.
+    p.putIfAbsent(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     // One poll never returns more than the in-flight cap, so the local wait list stays bounded.
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(s.maxInFlight()));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -224,15 +239,17 @@ public final class Intake implements AutoCloseable {
     Completion c;
     while ((c = completions.poll()) != null) {
       inFlight--;
+      var s = c.sink();
+      submitted.remove(s);
       if (c.error() != null) {
         failure.compareAndSet(
             null,
             new IllegalStateException(
-                "publishing the events of " + c.tp() + "@" + c.offset() + " failed", c.error()));
+                "publishing the events of " + s.tp + "@" + s.offset + " failed", c.error()));
         continue;
       }
-      if (!tracker.done(c.tp(), c.generation(), c.offset())) {
-        log.debug("{}@{} finished after its partition was revoked", c.tp(), c.offset());
+      if (!tracker.done(s.tp, s.generation, s.offset)) {
+        log.debug("{}@{} finished after its partition was revoked", s.tp, s.offset);
       }
     }
   }
@@ -270,17 +287,21 @@ public final class Intake implements AutoCloseable {
     }
     if (sync) {
       consumer.commitSync(offsets);
+      tracker.markCommitted(offsets);
+      log.debug("committed {}", offsets);
     } else {
+      // The callback runs on this thread, inside a later poll or commit.
       consumer.commitAsync(
           offsets,
           (o, e) -> {
-            if (e != null) {
-              log.warn("offset commit failed (will be retried with later offsets): {}", e.toString());
+            if (e == null) {
+              tracker.markCommitted(offsets);
+              log.debug("committed {}", offsets);
+            } else {
+              log.warn("offset commit failed (sent again with the next commit): {}", e.toString());
             }
           });
     }
-    tracker.markCommitted(offsets);
-    log.debug("committed {}", offsets);
   }
 
   private void dispatch(Waiting w) {
@@ -301,8 +322,14 @@ public final class Intake implements AutoCloseable {
       Events.badBytes(key, e.getMessage()).forEach(sink::emit);
       return;
     }
+    if (request.getRequestId().isBlank() && !key.isBlank()) {
+      log.warn("[{}] {}@{}: blank request_id; answered under the record key", key, tp, r.offset());
+      Events.missingRequestId(key).forEach(sink::emit);
+      return;
+    }
     log.debug("[{}] received from {}@{}", request.getRequestId(), tp, r.offset());
-    handler.submit(request, sink);
+    submitted.add(sink);
+    sink.search = handler.submit(request, sink);
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {
@@ -342,15 +369,29 @@ public final class Intake implements AutoCloseable {
       assignedPartitions = tracker.assignedCount();
       waiting.removeIf(
           w -> partitions.contains(new TopicPartition(w.record().topic(), w.record().partition())));
+      int given = 0;
+      for (var s : submitted) {
+        if (partitions.contains(s.tp) && s.giveUp()) {
+          given++;
+        }
+      }
+      if (given > 0) {
+        log.info("cancelled {} running requests of {}; their new owner answers them", given, partitions);
+      }
     }
   }
 
-  /** Publishes one record's events and reports its completion when Finished is acknowledged. */
+  /**
+   * Publishes one record's events and reports its completion when Finished is acknowledged. Once
+   * given up (its partition was revoked) it publishes nothing and completes at its Finished.
+   */
   private final class RecordSink implements EventSink {
-    private final TopicPartition tp;
-    private final long generation;
-    private final long offset;
+    final TopicPartition tp;
+    final long generation;
+    final long offset;
+    RequestHandler.Search search; // set on the intake thread right after submit
     private final AtomicReference<Throwable> sendError = new AtomicReference<>();
+    private volatile boolean givenUp;
 
     RecordSink(TopicPartition tp, long generation, long offset) {
       this.tp = tp;
@@ -358,9 +399,27 @@ public final class Intake implements AutoCloseable {
       this.offset = offset;
     }
 
+    /** Silences this sink and cancels its search; false when already given up. */
+    boolean giveUp() {
+      if (givenUp) {
+        return false;
+      }
+      givenUp = true;
+      if (search != null) {
+        search.cancel();
+      }
+      return true;
+    }
+
     @Override
     public void emit(SynthesisEvent event) {
       boolean last = event.hasFinished();
+      if (givenUp) {
+        if (last) {
+          completions.add(new Completion(this, null));
+        }
+        return;
+      }
       publisher.send(
           event,
           (md, e) -> {
@@ -370,7 +429,7 @@ public final class Intake implements AutoCloseable {
             }
             // Callbacks of one partition run in send order: every earlier event is settled here.
             if (last) {
-              completions.add(new Completion(tp, generation, offset, sendError.get()));
+              completions.add(new Completion(this, sendError.get()));
             }
           });
     }

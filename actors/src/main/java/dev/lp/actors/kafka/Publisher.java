@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code send} calls (same key → same partition, idempotent producer with acks=all and at most 5
  * in-flight requests, so retries cannot reorder or duplicate them); each send's callback runs once,
  * with the record's metadata or the error, and callbacks of one partition run in send order. A tap,
- * when given, sees every event just before it is handed to the producer; it cannot change or stop
- * the send (an exception it throws is logged).
+ * when given, sees every event the broker acknowledged, just before that event's callback runs; it
+ * cannot change the send or the callback (an exception it throws is logged).
  */
 public final class Publisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Publisher.class);
@@ -37,7 +37,7 @@ public final class Publisher implements AutoCloseable {
     this(settings, event -> {});
   }
 
-  /** A publisher whose every sent event is also shown to {@code tap} (the worker's metrics). */
+  /** A publisher whose every acknowledged event is also shown to {@code tap} (the worker's metrics). */
   public Publisher(PublisherSettings settings, EventSink tap) {
     if (settings == null || tap == null) {
       throw new IllegalArgumentException("Publisher needs settings and a tap");
@@ -76,13 +76,20 @@ public final class Publisher implements AutoCloseable {
     }
     var record =
         new ProducerRecord<>(topic, Topics.key(event.getRequestId()), event.toByteArray());
+    Callback tapped =
+        (md, error) -> {
+          if (error == null) {
+            try {
+              tap.emit(event);
+            } catch (RuntimeException e) {
+              log.warn("[{}] the publisher's tap failed on event {}: {}",
+                  event.getRequestId(), event.getSequence(), e.toString());
+            }
+          }
+          callback.onCompletion(md, error);
+        };
     try {
-      tap.emit(event);
-    } catch (RuntimeException e) {
-      log.warn("[{}] the publisher's tap failed on event {}: {}", event.getRequestId(), event.getSequence(), e.toString());
-    }
-    try {
-      producer.send(record, callback);
+      producer.send(record, tapped);
     } catch (RuntimeException e) {
       // A closed producer or a metadata timeout throws here; report it the same way as a failed ack.
       callback.onCompletion(null, e);

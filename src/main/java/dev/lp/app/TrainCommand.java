@@ -99,7 +99,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
   long checkpointEvery;
 
-  @Option(names = "--resume", description = "continue from the newest checkpoint under --out")
+  @Option(names = "--resume", description = "continue from the newest checkpoint under --out; --batch-size, --lr,"
+      + " --warmup, --clip-norm, the seeds and the data must be the checkpoint's (--steps and the intervals may differ)")
   boolean resume;
 
   @Option(names = "--publish", paramLabel = "HOST:PORT",
@@ -113,10 +114,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
     ModelConfig config = modelConfig();
     TaskSource source = taskSource();
+    String sampler = String.format(Locale.ROOT, "sampler(maxExpressions=%d, maxInputLength=%d)", maxExpressions,
+        maxInputLength);
     TrainSettings settings;
     try {
       settings = new TrainSettings(out, steps, batchSize, lr, warmup, trainSeed, initSeed, dataThreads, 8,
-          logEvery, checkpointEvery, resume, clipNorm);
+          logEvery, checkpointEvery, resume, clipNorm, tasksFile != null ? tasksFileIdentity() : sampler);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -125,8 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
     spec.commandLine().getParseResult().originalArgs().forEach(argv::add);
     recipe.add("args", argv);
     recipe.addProperty("command", CommandText.of(spec));
-    recipe.addProperty("data", tasksFile != null ? "file:" + tasksFile
-        : String.format(Locale.ROOT, "sampler(maxExpressions=%d, maxInputLength=%d)", maxExpressions, maxInputLength));
+    recipe.addProperty("data", tasksFile != null ? "file:" + tasksFile : sampler);
     CheckpointPublisher publisher = publish == null ? null : new CheckpointPublisher(publish, Duration.ofSeconds(60));
     try {
       TrainLoop loop = new TrainLoop(settings, config, source, recipe, System.err);
@@ -184,6 +186,15 @@ public final class TrainCommand implements Callable<Integer> {
       throw usage(e.getMessage());
     }
     return base;
+  }
+
+  /** A --tasks file by its content, so a resume may name it by another path but not change it. */
+  private String tasksFileIdentity() {
+    try {
+      return "tasks file with sha256 " + CheckpointStore.sha256(tasksFile);
+    } catch (java.io.IOException e) {
+      throw usage("cannot read --tasks file " + tasksFile + ": " + e.getMessage());
+    }
   }
 
   private TaskSource taskSource() {

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +27,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Training metrics as a CSV file (one row per logged step, columns fixed by the first row) and
- * PNG learning curves drawn from the same rows. Appends, so a resumed run continues the file.
+ * PNG learning curves drawn from the same rows. Appends, so a resumed run continues the file
+ * (after {@link #dropRowsAfter} has removed what the interrupted run logged past its checkpoint).
  */
 public final class MetricsLog implements AutoCloseable {
 
@@ -79,6 +82,48 @@ public final class MetricsLog implements AutoCloseable {
       for (int i = 0; i < columns.size(); i++) {
         series.get(columns.get(i)).add(Double.parseDouble(f[0]), Double.parseDouble(f[i + 2]));
       }
+    }
+  }
+
+  /**
+   * Removes the rows logged after {@code step}, and any row cut short by a crash, so a run resumed
+   * from the checkpoint at {@code step} logs those steps once; the file is rewritten atomically
+   * (temporary file, then rename) and left alone when nothing goes. Returns the number of rows
+   * removed (0 when the file does not exist).
+   */
+  public static int dropRowsAfter(Path csv, long step) {
+    try {
+      if (!Files.isRegularFile(csv)) {
+        return 0;
+      }
+      List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+      if (lines.isEmpty()) {
+        return 0;
+      }
+      int fields = lines.get(0).split(",", -1).length;
+      List<String> kept = new ArrayList<>(List.of(lines.get(0)));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.split(",", -1);
+        if (f.length == fields && f[0].matches("\\d{1,18}") && Long.parseLong(f[0]) <= step) {
+          kept.add(line);
+        }
+      }
+      int dropped = lines.size() - kept.size();
+      if (dropped > 0) {
+        Path tmp = Files.createTempFile(csv.toAbsolutePath().getParent(), ".metrics", ".tmp");
+        Files.write(tmp, kept, StandardCharsets.UTF_8);
+        if (csv.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+          Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(csv)); // temp files start private
+        }
+        try {
+          Files.move(tmp, csv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return dropped;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot trim " + csv + " to step " + step, e);
     }
   }
 

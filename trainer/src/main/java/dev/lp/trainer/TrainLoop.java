@@ -6,6 +6,7 @@ import dev.lp.nn.Batch;
 import dev.lp.nn.ModelConfig;
 import dev.lp.nn.Network;
 import dev.lp.nn.StepResult;
+import dev.lp.trainer.checkpoint.CheckpointException;
 import dev.lp.trainer.checkpoint.CheckpointStore;
 import dev.lp.trainer.checkpoint.Manifest;
 import java.io.PrintStream;
@@ -67,6 +68,12 @@ public final class TrainLoop {
     return this;
   }
 
+  /**
+   * Trains to {@code settings.steps()}, resuming from the newest checkpoint when asked.
+   *
+   * @throws CheckpointException when the checkpoint to resume from does not verify, or was
+   *     trained with another model configuration or other training settings (each named)
+   */
   public Outcome run() {
     CheckpointStore store = new CheckpointStore(settings.outDir().resolve("checkpoints"));
     Optional<CheckpointStore.Checkpoint> from = settings.resume() ? store.latest() : Optional.empty();
@@ -76,9 +83,15 @@ public final class TrainLoop {
     long step = from.map(c -> c.manifest().step()).orElse(0L);
     long tasksSeen = from.map(c -> c.manifest().tasksSeen()).orElse(0L);
     ModelConfig cfg = from.map(c -> ModelConfig.fromJson(c.manifest().config().toString())).orElse(config);
-    if (from.isPresent() && !cfg.equals(config)) {
-      throw new IllegalArgumentException("the checkpoint in " + store.root() + " was trained with a different model"
-          + " configuration; resume with the same --kind/--size or use a new --out directory");
+    if (from.isPresent()) {
+      checkResumable(from.get(), cfg);
+    }
+    Path metricsCsv = settings.outDir().resolve("metrics.csv");
+    if (settings.resume()) {
+      int dropped = MetricsLog.dropRowsAfter(metricsCsv, step);
+      if (dropped > 0) {
+        progress.printf("resume: dropped %d metrics rows logged after step %d (they are logged again)%n", dropped, step);
+      }
     }
     LrSchedule schedule = new LrSchedule(settings.learningRate(), settings.warmupSteps());
     long poolTasks = (long) settings.batchSize() * settings.poolBatches();
@@ -92,7 +105,7 @@ public final class TrainLoop {
         batches.next(); // the interrupted run consumed these; replaying keeps the stream identical
       }
       if (from.isPresent()) {
-        Optional<Path> optimizer = from.get().optimizerState();
+        Optional<Path> optimizer = from.get().verifiedOptimizerState();
         if (optimizer.isPresent()) {
           net.loadOptimizerState(optimizer.get());
           progress.printf("resumed %s at step %d (%d tasks seen) with optimizer state (%d Adam steps)%n",
@@ -140,7 +153,7 @@ public final class TrainLoop {
           accumulate(window, r);
           if (metrics == null) {
             // Columns come from the network's own loss parts, so the log follows the model kind.
-            metrics = new MetricsLog(settings.outDir().resolve("metrics.csv"), metricColumns(cfg, r));
+            metrics = new MetricsLog(metricsCsv, metricColumns(cfg, r));
           }
         }
         if (metrics != null && windowSteps > 0 && (step % settings.logEvery() == 0 || step == settings.steps())) {
@@ -177,10 +190,33 @@ public final class TrainLoop {
     }
   }
 
+  /**
+   * A resume continues the interrupted run only with its model and the settings that shape its
+   * updates and task stream; anything else would quietly train another run under the old name.
+   */
+  private void checkResumable(CheckpointStore.Checkpoint from, ModelConfig saved) {
+    if (!saved.equals(config)) {
+      throw new CheckpointException("the checkpoint " + from.dir() + " was trained with a different model"
+          + " configuration; resume with the same --kind/--size or use a new --out directory");
+    }
+    Manifest.Training recorded = from.manifest().training();
+    if (recorded == null) {
+      progress.println("warning: resume: " + from.dir() + " records no training settings (written by an older"
+          + " version); cannot check that --lr, --batch-size, --warmup, the seeds, --clip-norm and the data match it");
+      return;
+    }
+    List<String> diff = recorded.differences(settings.recorded());
+    if (!diff.isEmpty()) {
+      throw new CheckpointException("cannot resume from " + from.dir() + ": it was trained with other settings ("
+          + String.join("; ", diff) + "); resume with the checkpoint's values or use a new --out directory");
+    }
+  }
+
   private CheckpointStore.Checkpoint checkpoint(CheckpointStore store, Network net, ModelConfig cfg, long step,
       long tasksSeen, Map<String, Double> metrics) {
     Manifest draft = new Manifest(Manifest.FORMAT, cfg.kind(), JsonParser.parseString(cfg.toJson()).getAsJsonObject(),
-        step, tasksSeen, settings.trainSeed(), settings.initSeed(), recipe, metrics, null, 0, null, null, null);
+        step, tasksSeen, settings.trainSeed(), settings.initSeed(), settings.recorded(), recipe, metrics, null, 0,
+        null, null, 0, null, null);
     return store.write(draft, net::save, net::saveOptimizerState);
   }
 

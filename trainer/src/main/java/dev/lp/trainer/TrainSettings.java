@@ -1,5 +1,6 @@
 package dev.lp.trainer;
 
+import dev.lp.trainer.checkpoint.Manifest;
 import java.nio.file.Path;
 
 /**
@@ -18,6 +19,8 @@ import java.nio.file.Path;
  * @param checkpointEvery steps between checkpoints (one is always written at the end)
  * @param resume continue from the newest checkpoint in outDir
  * @param clipNorm largest global L2 norm of the gradients (scaled down beyond it); 0 = no clipping
+ * @param data what the task source is (sampler settings, or a task file's checksum), recorded so a
+ *     resume on other data is refused; null when the caller does not say
  */
 public record TrainSettings(
     Path outDir,
@@ -32,7 +35,16 @@ public record TrainSettings(
     long logEvery,
     long checkpointEvery,
     boolean resume,
-    float clipNorm) {
+    float clipNorm,
+    String data) {
+
+  /** Settings without a description of the task source. */
+  public TrainSettings(Path outDir, long steps, int batchSize, float learningRate, long warmupSteps, long trainSeed,
+      long initSeed, int dataThreads, int poolBatches, long logEvery, long checkpointEvery, boolean resume,
+      float clipNorm) {
+    this(outDir, steps, batchSize, learningRate, warmupSteps, trainSeed, initSeed, dataThreads, poolBatches,
+        logEvery, checkpointEvery, resume, clipNorm, null);
+  }
 
   public TrainSettings {
     if (steps < 1) {
@@ -50,5 +62,14 @@ public record TrainSettings(
     if (poolBatches < 1 || logEvery < 1 || checkpointEvery < 1 || warmupSteps < 1) {
       throw new IllegalArgumentException("pool, log, checkpoint and warm-up intervals must be >= 1");
     }
+  }
+
+  /**
+   * The settings a resumed run must repeat (recorded in every checkpoint's manifest): not the
+   * target step, the data threads, or the logging and checkpoint intervals.
+   */
+  public Manifest.Training recorded() {
+    return new Manifest.Training(batchSize, learningRate, warmupSteps, trainSeed, initSeed, clipNorm, poolBatches,
+        data);
   }
 }

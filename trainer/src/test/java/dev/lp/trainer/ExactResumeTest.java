@@ -3,6 +3,7 @@ package dev.lp.trainer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -12,6 +13,7 @@ import dev.lp.data.TaskSampler;
 import dev.lp.dsl.Task;
 import dev.lp.nn.ModelConfig;
 import dev.lp.nn.Network;
+import dev.lp.trainer.checkpoint.CheckpointException;
 import dev.lp.trainer.checkpoint.CheckpointStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,10 +42,11 @@ class ExactResumeTest {
   private static final int BATCH = 8;
   /**
    * No pretraining, so every step runs the full loss, the commitment term and the EMA codebook
-   * update. (A run whose pretraining ends between its first step and a resume cannot resume today:
-   * metrics.csv takes its columns from the first step, and "e2e" only appears after pretraining.)
+   * update; {@link #resumeAcrossTheEndOfPretrainingIsExact} covers a run that stops at the end of
+   * pretraining (metrics.csv takes its columns from the model kind, so "e2e" is there from the start).
    */
   private static final ModelConfig CONFIG = ModelConfig.tiny("lp").withPretrainSteps(0).withDropout(0.1f);
+  private static final float LR = 3e-3f;
 
   @TempDir static Path dir; // shared: the uninterrupted run is made once per class
   private List<Task> tasks;
@@ -91,6 +94,9 @@ class ExactResumeTest {
     Path manifest = last.dir().resolve(CheckpointStore.MANIFEST);
     JsonObject json = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
     json.remove("optimizerFile");
+    json.remove("optimizerBytes");
+    json.remove("optimizerSha256");
+    json.remove("training");
     Files.writeString(manifest, json.toString());
     Files.delete(last.optimizerState().orElseThrow());
 
@@ -98,6 +104,8 @@ class ExactResumeTest {
     TrainLoop.Outcome resumed = run(old, 2 * N, true, log);
     assertEquals(2 * N, resumed.steps());
     assertTrue(log.toString().contains("no optimizer state"), log.toString());
+    assertTrue(log.toString().contains("warning: resume:") && log.toString().contains("records no training settings"),
+        log.toString());
     assertTrue(resumed.checkpoint().optimizerState().isPresent());
     // the control that shows the first test can fail: fresh moments change where training ends
     assertFalse(java.util.Arrays.equals(Files.readAllBytes(full.checkpoint().weights()),
@@ -118,6 +126,65 @@ class ExactResumeTest {
       nb.loadOptimizerState(b.checkpoint().optimizerState().orElseThrow());
       assertEquals(N / 2, nb.optimizerSteps(), "a fresh start counts optimizer steps from zero");
     }
+  }
+
+  @Test
+  void resumeWithOtherTrainingSettingsIsRefusedNamingEach() throws Exception {
+    Path other = resumableHalf("other-settings");
+    CheckpointException e = assertThrows(CheckpointException.class,
+        () -> run(other, 2 * N, true, new StringBuilder(), CONFIG, BATCH + 1, 2e-3f));
+    assertTrue(e.getMessage().contains("--lr: checkpoint 0.003, given 0.002"), e.getMessage());
+    assertTrue(e.getMessage().contains("--batch-size: checkpoint 8, given 9"), e.getMessage());
+    assertFalse(e.getMessage().contains("--warmup"), "only the settings that differ: " + e.getMessage());
+    assertEquals(N, new CheckpointStore(other.resolve("checkpoints")).latest().orElseThrow().manifest().step(),
+        "a refused resume trains nothing");
+    // the same settings, a longer target: goes on
+    assertEquals(N + 5, run(other, N + 5, true, new StringBuilder()).steps());
+  }
+
+  @Test
+  void metricsLoggedAfterTheCheckpointAreNotDuplicatedByTheResume() throws Exception {
+    // interrupted after step 20 was logged but before its checkpoint: the newest checkpoint is step 10
+    Path cut = resumableHalf("cut");
+    Path checkpoints = cut.resolve("checkpoints");
+    try (Stream<Path> files = Files.walk(checkpoints.resolve(String.format("step-%09d", N)))) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.writeString(checkpoints.resolve("LATEST"), String.format("step-%09d%n", N / 2));
+    StringBuilder log = new StringBuilder();
+    run(cut, 2 * N, true, log);
+    assertTrue(log.toString().contains("dropped 2 metrics rows logged after step 10"), log.toString());
+
+    List<String> resumed = Files.readAllLines(cut.resolve("metrics.csv"));
+    List<String> straight = Files.readAllLines(straight().checkpoint().dir().getParent().resolveSibling("metrics.csv"));
+    assertEquals(withoutThroughput(straight), withoutThroughput(resumed), "every step logged once, same values");
+  }
+
+  /** metrics.csv rows without tasks_per_s, the one column that depends on the clock. */
+  private static List<String> withoutThroughput(List<String> lines) {
+    int col = List.of(lines.get(0).split(",")).indexOf("tasks_per_s");
+    return lines.stream().map(l -> {
+      List<String> f = new ArrayList<>(List.of(l.split(",")));
+      f.remove(col);
+      return String.join(",", f);
+    }).toList();
+  }
+
+  @Test
+  void resumeAcrossTheEndOfPretrainingIsExact() throws Exception {
+    // steps 1-2 pretrain; the resumed run starts with the first full step (e2e loss, EMA update)
+    ModelConfig pre = ModelConfig.tiny("lp").withPretrainSteps(2).withDropout(0.1f);
+    TrainLoop.Outcome full = run(dir.resolve("pre-straight"), 4, false, new StringBuilder(), pre, BATCH, LR);
+    Path split = dir.resolve("pre-split");
+    run(split, 2, false, new StringBuilder(), pre, BATCH, LR);
+    TrainLoop.Outcome resumed = run(split, 4, true, new StringBuilder(), pre, BATCH, LR);
+    assertArrayEquals(Files.readAllBytes(full.checkpoint().weights()), Files.readAllBytes(resumed.checkpoint().weights()),
+        "resumed weights differ from the uninterrupted run's");
+    assertArrayEquals(Files.readAllBytes(full.checkpoint().optimizerState().orElseThrow()),
+        Files.readAllBytes(resumed.checkpoint().optimizerState().orElseThrow()), "resumed Adam state differs");
+    assertTrue(Double.isFinite(resumed.lastMetrics().get("e2e")), "step 4 ran the full loss: " + resumed.lastMetrics());
   }
 
   /** The uninterrupted 2N-step run, made once for the tests that compare against it. */
@@ -152,9 +219,14 @@ class ExactResumeTest {
 
   /** poolBatches 3 makes the resume point fall inside a pool, so the stream replay is exercised too. */
   private TrainLoop.Outcome run(Path out, long steps, boolean resume, StringBuilder log) {
-    TrainSettings settings = new TrainSettings(out, steps, BATCH, 3e-3f, 5, 7, 3, 1, 3, 5, 10, resume, 1f);
+    return run(out, steps, resume, log, CONFIG, BATCH, LR);
+  }
+
+  private TrainLoop.Outcome run(Path out, long steps, boolean resume, StringBuilder log, ModelConfig config, int batch,
+      float lr) {
+    TrainSettings settings = new TrainSettings(out, steps, batch, lr, 5, 7, 3, 1, 3, 5, 10, resume, 1f);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    TrainLoop.Outcome outcome = new TrainLoop(settings, CONFIG, TaskSources.epochs(tasks, 7), new JsonObject(),
+    TrainLoop.Outcome outcome = new TrainLoop(settings, config, TaskSources.epochs(tasks, 7), new JsonObject(),
         new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
     log.append(bytes.toString(StandardCharsets.UTF_8));
     return outcome;

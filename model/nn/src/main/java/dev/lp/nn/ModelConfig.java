@@ -26,7 +26,8 @@ import java.util.List;
  * @param compressionLog2 l: the program encoder halves the length l times
  * @param commitment beta, the weight of the VQ commitment loss
  * @param emaDecay decay of the EMA codebook statistics
- * @param pretrainSteps steps of the pretraining phase (averaged embeddings as latents)
+ * @param pretrainSteps steps of the pretraining phase (averaged embeddings as latents): training
+ *     steps 1..pretrainSteps, see {@link #pretraining}
  * @param ioPooling "concat" (the decoder attends to all examples at once) or "maxpool" (one
  *     decoder state per example, max-pooled before the output projection; always so for "lstm")
  */
@@ -144,6 +145,15 @@ public record ModelConfig(
   /** Whether latents are Gaussian (the VAE ablation), so several latent sequences can be sampled. */
   public boolean sampledLatents() {
     return "vae".equals(kind);
+  }
+
+  /**
+   * Whether 1-based training step {@code step} is a pretraining step: steps 1..pretrainSteps are,
+   * so exactly pretrainSteps updates pretrain. Step 0 (an evaluation before any update) counts as
+   * step 1.
+   */
+  public boolean pretraining(long step) {
+    return Math.max(step, 1L) <= pretrainSteps;
   }
 
   /** Whether the model encodes programs into latents (LP and the AE ablation). */

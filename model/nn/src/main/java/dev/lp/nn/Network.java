@@ -277,7 +277,9 @@ public final class Network implements AutoCloseable {
   }
 
   /**
-   * One optimisation step; returns the losses before the update. When the gradients' global L2
+   * One optimisation step; returns the losses before the update. {@code step} is 1-based (the
+   * first update of a run is step 1; it picks the dropout masks and, for the LP and the
+   * ablations, the phase: {@link ModelConfig#pretraining}). When the gradients' global L2
    * norm exceeds {@code clipNorm} (> 0) they are scaled down to it. A step whose loss or gradient
    * norm is not finite changes nothing (no Adam update, no EMA update; gradients reset to zero) and
    * reports {@link StepResult#skipped()}.
@@ -312,7 +314,7 @@ public final class Network implements AutoCloseable {
       if (Float.isFinite(loss) && Float.isFinite(norm)) {
         float scale = clipNorm > 0f && norm > clipNorm ? clipNorm / norm : 1f;
         adamUpdate(sub, grads, learningRate, scale);
-        if (cfg.isLatent() && step >= cfg.pretrainSteps()) {
+        if (cfg.isLatent() && !cfg.pretraining(step)) {
           emaUpdate(f.encodings, f.codes, f.latentValid);
         }
         return f.result(norm, false);
@@ -412,7 +414,7 @@ public final class Network implements AutoCloseable {
       f.count = ce[2];
       return f;
     }
-    boolean pretrain = step < cfg.pretrainSteps();
+    boolean pretrain = cfg.pretraining(step);
     int c = cfg.compression();
     int s = (t + c - 1) / c;
     int t4 = s * c;
@@ -501,12 +503,15 @@ public final class Network implements AutoCloseable {
     NDArray mu = null;
     NDArray logvar = null;
     NDArray total = null;
+    // these operands carry gradients: constants go in as Net.scalar (see there), never as Java numbers
+    NDArray half = Net.scalar(m, 0.5f);
+    NDArray one = Net.scalar(m, 1f);
     if (cfg.sampledLatents()) {
       mu = net.linear(enc, "vae.mu");
       logvar = net.linear(enc, "vae.logvar").clip(-Net.LOGVAR_BOUND, Net.LOGVAR_BOUND);
-      z = train ? mu.add(logvar.mul(0.5f).exp().mul(m.create(Net.gaussian(net.noise(), b * s * d), new Shape(b, s, d))))
+      z = train ? mu.add(logvar.mul(half).exp().mul(m.create(Net.gaussian(net.noise(), b * s * d), new Shape(b, s, d))))
           : mu;
-      NDArray kl = meanOverValid(mu.square().add(logvar.exp()).sub(1f).sub(logvar).mul(0.5f).mean(new int[] {2}),
+      NDArray kl = meanOverValid(mu.square().add(logvar.exp()).sub(one).sub(logvar).mul(half).mean(new int[] {2}),
           latValid);
       f.parts.put("kl", kl);
       total = kl;
@@ -523,8 +528,8 @@ public final class Network implements AutoCloseable {
       NDArray qMean = mu.stopGradient();
       NDArray qLogvar = logvar.stopGradient();
       // KL(N(q) || N(p)) per dimension
-      perLatent = pLogvar.sub(qLogvar).add(qLogvar.exp().add(qMean.sub(pMean).square()).div(pLogvar.exp())).sub(1f)
-          .mul(0.5f).mean(new int[] {2});
+      perLatent = pLogvar.sub(qLogvar).add(qLogvar.exp().add(qMean.sub(pMean).square()).div(pLogvar.exp())).sub(one)
+          .mul(half).mean(new int[] {2});
       pred = pMean;
     } else {
       perLatent = pred.sub(target).square().mean(new int[] {2});

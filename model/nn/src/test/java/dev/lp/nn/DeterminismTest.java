@@ -5,23 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Training is a function of (config, seed, batches): identical runs in one JVM give identical
  * losses, gradient norms and weights, byte for byte, with dropout on and through the EMA codebook
  * updates. (Before scalar operands were kept alive for the backward pass, about one step in 400
  * read a freed scalar; see {@link Net#scalar}.) The collector runs between steps in one of the
- * runs to move garbage collection around.
+ * runs to move garbage collection around. The Latent VAE runs too: its reparameterisation and KL
+ * terms multiply gradient-carrying arrays by constants, the case {@link Net#scalar} exists for.
  */
 class DeterminismTest {
 
   @TempDir Path dir;
 
-  @Test
-  void identicalRunsGiveIdenticalWeights() throws Exception {
-    ModelConfig cfg = ModelConfig.tiny("lp").withPretrainSteps(10).withDropout(0.1f);
+  @ParameterizedTest
+  @ValueSource(strings = {"lp", "vae"})
+  void identicalRunsGiveIdenticalWeights(String kind) throws Exception {
+    ModelConfig cfg = ModelConfig.tiny(kind).withPretrainSteps(10).withDropout(0.1f);
     Batch a = Batch.of(TrainingSanityTest.tasks(8).subList(0, 4));
     Batch b = Batch.of(TrainingSanityTest.tasks(8).subList(4, 8));
     float[][] first = run(cfg, a, b, false, dir.resolve("first.params"));

@@ -77,7 +77,7 @@ class TrainingSanityTest {
     try (Network net = Network.create(cfg, 3)) {
       float first = net.evaluate(batch, 0).loss();
       StepResult last = null;
-      for (int s = 0; s < steps; s++) {
+      for (int s = 1; s <= steps; s++) {
         last = net.trainStep(batch, s, lr);
       }
       StepResult end = net.evaluate(batch, steps);

@@ -37,6 +37,8 @@ import java.util.Set;
  *   <li>With a {@link Settings#constraint()}, each live row carries the constraint's state for its
  *       own prefix and a token the constraint disallows (given the tokens left before max length)
  *       counts as -infinity, so program beams spend no slot on sequences that are not programs.
+ *   <li>EOS is no candidate before {@link Settings#minTokens()} tokens were generated, so no
+ *       hypothesis is shorter (latent beams: at least one code, as every code in training has).
  * </ul>
  *
  * <p>Not thread-safe: one owner drives it.
@@ -55,16 +57,24 @@ public final class BeamSearch {
    * @param banned ids that may never be chosen (e.g. PAD and BOS); may be empty, never EOS
    * @param constraint which tokens may come next per hypothesis, covering {@code vocab} ids; null
    *     for none (any token not banned)
+   * @param minTokens fewest tokens generated before EOS may be chosen (EOS not counted), 0..maxLength;
+   *     0 lets EOS come first
    */
   public record Settings(
       int beamWidth, int vocab, int bos, int eos, int maxLength, double alpha, int[] banned,
-      TokenConstraint constraint) {
+      TokenConstraint constraint, int minTokens) {
 
     public static final double DEFAULT_ALPHA = 0.6;
 
-    /** Settings without a token constraint. */
+    /** Settings without a token constraint, EOS allowed from the first step. */
     public Settings(int beamWidth, int vocab, int bos, int eos, int maxLength, double alpha, int[] banned) {
-      this(beamWidth, vocab, bos, eos, maxLength, alpha, banned, null);
+      this(beamWidth, vocab, bos, eos, maxLength, alpha, banned, null, 0);
+    }
+
+    /** Settings with EOS allowed from the first step. */
+    public Settings(int beamWidth, int vocab, int bos, int eos, int maxLength, double alpha, int[] banned,
+        TokenConstraint constraint) {
+      this(beamWidth, vocab, bos, eos, maxLength, alpha, banned, constraint, 0);
     }
 
     public Settings {
@@ -99,18 +109,22 @@ public final class BeamSearch {
         throw new IllegalArgumentException("constraint " + constraint + " covers " + constraint.vocab()
             + " token ids but the beam's vocab is " + vocab);
       }
+      if (minTokens < 0 || minTokens > maxLength) {
+        throw new IllegalArgumentException("minTokens must be in 0..maxLength (" + maxLength + "), got " + minTokens);
+      }
     }
 
     /**
      * A beam over latent codes of {@code info}'s model. Latent id 0 is padding by the port's
-     * convention and BOS only starts a code: neither may be generated.
+     * convention and BOS only starts a code: neither may be generated. Every code has at least one
+     * latent: training never shows the program decoder an empty one.
      */
     public static Settings forLatents(ModelInfo info, int width, double alpha) {
       int[] banned = info.latentEos() == 0 ? new int[] {info.latentBos()} : new int[] {0, info.latentBos()};
       // maxLatentLength counts the EOS; a code cut off at the limit has no EOS, so the beam stops one
       // token earlier and every code it returns fits the decoder (at most maxLatentLength - 1 codes).
       return new Settings(width, info.latentVocab(), info.latentBos(), info.latentEos(),
-          Math.max(1, info.maxLatentLength() - 1), alpha, banned);
+          Math.max(1, info.maxLatentLength() - 1), alpha, banned, null, 1);
     }
 
     /**
@@ -123,7 +137,7 @@ public final class BeamSearch {
     public static Settings forPrograms(ModelInfo info, int width, double alpha) {
       return new Settings(width, info.programVocab(), dev.lp.dsl.Tokens.BOS, dev.lp.dsl.Tokens.EOS,
           info.maxProgramLength(), alpha, new int[] {dev.lp.dsl.Tokens.PAD, dev.lp.dsl.Tokens.BOS},
-          TokenConstraint.programGrammar());
+          TokenConstraint.programGrammar(), 0);
     }
 
     /** Settings with the default alpha 0.6 and {@code bos} banned. */
@@ -133,17 +147,22 @@ public final class BeamSearch {
 
     /** A copy with another beam width. */
     public Settings withBeamWidth(int width) {
-      return new Settings(width, vocab, bos, eos, maxLength, alpha, banned, constraint);
+      return new Settings(width, vocab, bos, eos, maxLength, alpha, banned, constraint, minTokens);
     }
 
     /** A copy with another alpha. */
     public Settings withAlpha(double a) {
-      return new Settings(beamWidth, vocab, bos, eos, maxLength, a, banned, constraint);
+      return new Settings(beamWidth, vocab, bos, eos, maxLength, a, banned, constraint, minTokens);
     }
 
     /** A copy with another token constraint (null for none). */
     public Settings withConstraint(TokenConstraint c) {
-      return new Settings(beamWidth, vocab, bos, eos, maxLength, alpha, banned, c);
+      return new Settings(beamWidth, vocab, bos, eos, maxLength, alpha, banned, c, minTokens);
+    }
+
+    /** A copy that generates at least {@code n} tokens before EOS may be chosen. */
+    public Settings withMinTokens(int n) {
+      return new Settings(beamWidth, vocab, bos, eos, maxLength, alpha, banned, constraint, n);
     }
 
     /** A copy without a token constraint: any id that is not banned may be generated. */
@@ -337,6 +356,8 @@ public final class BeamSearch {
     int take = 2 * k;
     // Min-heap of the best 2k candidates; ties broken by row then token so runs are reproducible.
     PriorityQueue<long[]> heap = new PriorityQueue<>(take + 1, BeamSearch::compareCandidates);
+    int eos = settings.eos();
+    boolean eosOk = step >= settings.minTokens();
     for (int r = 0; r < live.length; r++) {
       float[] row = logProbs[r];
       boolean[] ok = permitted;
@@ -349,7 +370,7 @@ public final class BeamSearch {
       }
       for (int v = 0; v < row.length; v++) {
         float lp = row[v];
-        if (!ok[v] || lp == Float.NEGATIVE_INFINITY) {
+        if (!ok[v] || lp == Float.NEGATIVE_INFINITY || (v == eos && !eosOk)) {
           continue;
         }
         double total = liveLogProb[r] + lp;

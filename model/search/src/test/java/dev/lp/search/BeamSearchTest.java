@@ -278,6 +278,32 @@ class BeamSearchTest {
   }
 
   @Test
+  void latentBeamGeneratesAtLeastOneCodeEvenWhenEosLeadsAtStepZero() {
+    // latent vocab 8: PAD 0, BOS 1, EOS 2, codes 3..7; codes of at most 3 latents plus EOS
+    ModelInfo info = new ModelInfo("lp", "test", dev.lp.dsl.Tokens.VOCAB, 8, 1, 2, 20, 4);
+    Settings latents = Settings.forLatents(info, 2, 0.6);
+    assertEquals(1, latents.minTokens());
+    assertEquals(1, latents.withBeamWidth(3).withAlpha(0.0).minTokens(), "copies keep the minimum");
+    float[] eosFirst = new float[8];
+    Arrays.fill(eosFirst, Float.NEGATIVE_INFINITY);
+    eosFirst[2] = (float) Math.log(0.9);
+    eosFirst[3] = (float) Math.log(0.06);
+    eosFirst[4] = (float) Math.log(0.04);
+    Function<int[], float[]> model = prefix -> eosFirst.clone();
+
+    List<Hypothesis> res = run(new BeamSearch(latents), model);
+    assertEquals(2, res.size());
+    for (Hypothesis h : res) {
+      assertTrue(h.complete() && h.body().length >= 1, "an empty latent code reached the results: " + h);
+    }
+    assertArrayEquals(new int[] {3, 2}, res.get(0).tokens());
+    // the control: without the minimum, the empty code wins
+    List<Hypothesis> free = run(new BeamSearch(latents.withMinTokens(0)), model);
+    assertArrayEquals(new int[] {2}, free.get(0).tokens());
+    assertThrows(IllegalArgumentException.class, () -> latents.withMinTokens(4), "more than maxLength");
+  }
+
+  @Test
   void rejectsMisuseAndBadInput() {
     BeamSearch bs = new BeamSearch(settings(2, 10, 0.6));
     Plan p0 = bs.schedule();

@@ -61,6 +61,21 @@ public final class CheckpointStore {
           : Optional.of(dir.resolve(manifest.optimizerFile()));
     }
 
+    /**
+     * The optimizer state to resume from, checked against the size and sha256 the manifest
+     * records (manifests written before those were recorded name the file only, and it is taken
+     * as it is); a missing, truncated or replaced file is a {@link CheckpointException}.
+     */
+    public Optional<Path> verifiedOptimizerState() {
+      Optional<Path> file = optimizerState();
+      if (file.isPresent() && manifest.optimizerSha256() != null) {
+        verify(dir, file.get(), "optimizer state", manifest.optimizerBytes(), manifest.optimizerSha256());
+      } else if (file.isPresent() && !Files.isRegularFile(file.get())) {
+        throw new CheckpointException("checkpoint " + dir + " has no optimizer state file " + manifest.optimizerFile());
+      }
+      return file;
+    }
+
     /** "name@step", the version string carried on events. */
     public String version() {
       return dir.getFileName() + "@" + manifest.step();
@@ -86,10 +101,15 @@ public final class CheckpointStore {
       if (!Files.isRegularFile(w) || Files.size(w) == 0) {
         throw new CheckpointException("the weights writer produced no file at " + w);
       }
+      Path o = tmp.resolve(OPTIMIZER);
+      if (optimizer != null && (!Files.isRegularFile(o) || Files.size(o) == 0)) {
+        throw new CheckpointException("the optimizer state writer produced no file at " + o);
+      }
       Manifest full = new Manifest(
           Manifest.FORMAT, draft.kind(), draft.config(), draft.step(), draft.tasksSeen(),
-          draft.trainSeed(), draft.initSeed(), draft.recipe(), draft.metrics(),
+          draft.trainSeed(), draft.initSeed(), draft.training(), draft.recipe(), draft.metrics(),
           WEIGHTS, Files.size(w), sha256(w), optimizer == null ? null : OPTIMIZER,
+          optimizer == null ? 0 : Files.size(o), optimizer == null ? null : sha256(o),
           draft.createdAt() == null ? Instant.now().toString() : draft.createdAt());
       Files.writeString(tmp.resolve(MANIFEST), full.toJson(), StandardCharsets.UTF_8);
       readableByAll(tmp);
@@ -145,27 +165,32 @@ public final class CheckpointStore {
     } catch (CheckpointException e) {
       throw new CheckpointException(manifestFile + ": " + e.getMessage());
     }
-    Path weights = dir.resolve(m.weightsFile());
-    try {
-      long size = Files.size(weights);
-      if (size != m.weightsBytes()) {
-        throw new CheckpointException("weights " + weights + " are " + size + " bytes but the manifest says "
-            + m.weightsBytes() + " (truncated or replaced)");
-      }
-      String actual = sha256(weights);
-      if (!actual.equals(m.weightsSha256())) {
-        throw new CheckpointException("weights " + weights + " have sha256 " + actual
-            + " but the manifest says " + m.weightsSha256() + " (corrupted or replaced)");
-      }
-    } catch (NoSuchFileException e) {
-      throw new CheckpointException("checkpoint " + dir + " has no weights file " + m.weightsFile());
-    } catch (IOException e) {
-      throw new CheckpointException("cannot read " + weights + ": " + e.getMessage(), e);
-    }
+    verify(dir, dir.resolve(m.weightsFile()), "weights", m.weightsBytes(), m.weightsSha256());
     return new Checkpoint(dir, m);
   }
 
-  static String sha256(Path file) throws IOException {
+  /** Checks one file of checkpoint {@code dir} against the size and sha256 its manifest records. */
+  private static void verify(Path dir, Path file, String what, long bytes, String sha) {
+    try {
+      long size = Files.size(file);
+      if (size != bytes) {
+        throw new CheckpointException(what + " " + file + ": " + size + " bytes but the manifest says " + bytes
+            + " (truncated or replaced)");
+      }
+      String actual = sha256(file);
+      if (!actual.equals(sha)) {
+        throw new CheckpointException(what + " " + file + ": sha256 " + actual + " but the manifest says " + sha
+            + " (corrupted or replaced)");
+      }
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException("checkpoint " + dir + " has no " + what + " file " + file.getFileName());
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Lower-case hex sha256 of a file's bytes. */
+  public static String sha256(Path file) throws IOException {
     MessageDigest md;
     try {
       md = MessageDigest.getInstance("SHA-256");

@@ -2,10 +2,12 @@ package dev.lp.trainer.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +88,62 @@ class CheckpointStoreTest {
     Files.writeString(c.dir().resolve(CheckpointStore.MANIFEST), "{\"format\": 9}", StandardCharsets.UTF_8);
     CheckpointException future = assertThrows(CheckpointException.class, () -> CheckpointStore.open(c.dir()));
     assertTrue(future.getMessage().contains("format 9"), future.getMessage());
+  }
+
+  @Test
+  void optimizerStateIsTiedToTheManifest() throws IOException {
+    CheckpointStore store = new CheckpointStore(root);
+    CheckpointStore.Checkpoint c = store.write(draft(5), f -> Files.writeString(f, "weights"),
+        f -> Files.writeString(f, "adam-moments"));
+    assertEquals(12, c.manifest().optimizerBytes());
+    assertEquals(CheckpointStore.sha256(c.optimizerState().orElseThrow()), c.manifest().optimizerSha256());
+    Path opt = CheckpointStore.open(c.dir()).verifiedOptimizerState().orElseThrow();
+
+    Files.writeString(opt, "adam-moments-of-another-run");
+    CheckpointException replaced = assertThrows(CheckpointException.class,
+        () -> CheckpointStore.open(c.dir()).verifiedOptimizerState());
+    assertTrue(replaced.getMessage().contains("optimizer state") && replaced.getMessage().contains("truncated or replaced"),
+        replaced.getMessage());
+    Files.writeString(opt, "adam-moments".replace('a', 'b'));
+    CheckpointException corrupted = assertThrows(CheckpointException.class,
+        () -> CheckpointStore.open(c.dir()).verifiedOptimizerState());
+    assertTrue(corrupted.getMessage().contains("corrupted"), corrupted.getMessage());
+    Files.delete(opt);
+    CheckpointException missing = assertThrows(CheckpointException.class,
+        () -> CheckpointStore.open(c.dir()).verifiedOptimizerState());
+    assertTrue(missing.getMessage().contains("no optimizer state file"), missing.getMessage());
+  }
+
+  @Test
+  void manifestWithoutOptimizerChecksumsLoadsAsBefore() throws IOException {
+    CheckpointStore.Checkpoint c = new CheckpointStore(root).write(draft(5), f -> Files.writeString(f, "weights"),
+        f -> Files.writeString(f, "adam"));
+    Path manifest = c.dir().resolve(CheckpointStore.MANIFEST);
+    JsonObject json = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+    json.remove("optimizerBytes");
+    json.remove("optimizerSha256");
+    json.remove("training");
+    Files.writeString(manifest, json.toString());
+    Files.writeString(c.optimizerState().orElseThrow(), "other adam state");
+    CheckpointStore.Checkpoint old = CheckpointStore.open(c.dir());
+    assertEquals(0, old.manifest().optimizerBytes());
+    assertNull(old.manifest().training());
+    assertEquals(c.optimizerState(), old.verifiedOptimizerState(), "nothing recorded, nothing to check");
+  }
+
+  @Test
+  void optimizerFileMustStayInTheCheckpointDirectory() throws IOException {
+    CheckpointStore.Checkpoint c = new CheckpointStore(root).write(draft(5), f -> Files.writeString(f, "weights"),
+        f -> Files.writeString(f, "adam"));
+    Path manifest = c.dir().resolve(CheckpointStore.MANIFEST);
+    String good = Files.readString(manifest);
+    for (String bad : new String[] {"../step-000000001/optimizer.bin", "sub/optimizer.bin", ".."}) {
+      JsonObject json = JsonParser.parseString(good).getAsJsonObject();
+      json.addProperty("optimizerFile", bad);
+      Files.writeString(manifest, json.toString());
+      CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointStore.open(c.dir()), bad);
+      assertTrue(e.getMessage().contains("'optimizerFile'"), e.getMessage());
+    }
   }
 
   @Test

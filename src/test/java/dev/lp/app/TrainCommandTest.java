@@ -1,0 +1,54 @@
+package dev.lp.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lp train --resume} goes on only with the settings the checkpoint was trained with. */
+class TrainCommandTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void resumeWithAnotherLearningRateExitsTwoNamingTheSetting() {
+    Path run = tmp.resolve("run");
+    assertEquals(0, train(run, 2, "--lr", "1e-3").code());
+
+    Result refused = train(run, 4, "--lr", "2e-3", "--resume");
+    assertEquals(2, refused.code(), refused.err());
+    assertTrue(refused.err().contains("lp train: cannot resume from"), refused.err());
+    assertTrue(refused.err().contains("--lr: checkpoint 0.001, given 0.002"), refused.err());
+    assertFalse(refused.err().contains("\tat "), "a refusal, not a stack trace: " + refused.err());
+
+    Result resumed = train(run, 4, "--lr", "1e-3", "--resume", "--log-every", "2");
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.err().contains("resumed"), resumed.err());
+  }
+
+  private record Result(int code, String err) {}
+
+  private static Result train(Path out, int steps, String... more) {
+    List<String> args = new ArrayList<>(List.of("train", "--kind", "baseline", "--size", "tiny", "--out", out.toString(),
+        "--steps", String.valueOf(steps), "--batch-size", "2", "--warmup", "1", "--max-expressions", "2",
+        "--max-input-length", "20"));
+    args.addAll(List.of(more));
+    PrintStream saved = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = Main.run(args.toArray(String[]::new));
+      return new Result(code, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(saved);
+    }
+  }
+}

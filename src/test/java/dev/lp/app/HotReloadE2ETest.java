@@ -168,6 +168,7 @@ class HotReloadE2ETest {
         "--max-expressions", "2", "--max-input-length", "20", "--publish", kafka.bootstrapServers()));
     var assembler = new CheckpointAssembler(tmp.resolve("read-back"));
     var complete = new ArrayList<String>();
+    var tombstoned = new ArrayList<String>();
     try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -177,7 +178,9 @@ class HotReloadE2ETest {
       long end = consumer.endOffsets(List.of(partition)).get(partition);
       while (consumer.position(partition) < end) {
         for (var r : consumer.poll(Duration.ofMillis(200))) {
-          if (assembler.accept(CheckpointChunk.parseFrom(r.value()))
+          if (r.value() == null) {
+            tombstoned.add(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
+          } else if (assembler.accept(CheckpointChunk.parseFrom(r.value()))
               instanceof CheckpointAssembler.Result.Complete done) {
             complete.add(done.version());
           }
@@ -185,6 +188,14 @@ class HotReloadE2ETest {
       }
     }
     assertTrue(complete.containsAll(List.of("step-000000002@2", "step-000000004@4")), "published: " + complete);
+    // Publishing step 4 retired step 2 (same size, so as many chunks): a tombstone for each chunk.
+    int chunks = CheckpointPublisher.chunks(CheckpointStore.open(run.resolve("checkpoints/step-000000004")),
+        CheckpointPublisher.CHUNK_BYTES).size();
+    var expected = new ArrayList<String>();
+    for (int i = 0; i < chunks; i++) {
+      expected.add(new String(Topics.checkpointKey("step-000000002@2", i), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertEquals(expected, tombstoned);
     assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-000000004/" + CheckpointStore.WEIGHTS)));
     assertEquals(before, watcher.currentVersion(), "checkpoints older than the served one are not loaded");
   }

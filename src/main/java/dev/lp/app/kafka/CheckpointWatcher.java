@@ -225,9 +225,12 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
   }
 
   private void onRecord(ConsumerRecord<byte[], byte[]> r, CheckpointAssembler assembler, Map<String, Boolean> wanted) {
+    if (r.value() == null) {
+      return; // a tombstone: its publisher retired that chunk's checkpoint (compaction drops it)
+    }
     CheckpointChunk chunk;
     try {
-      chunk = CheckpointChunk.parseFrom(r.value() == null ? new byte[0] : r.value());
+      chunk = CheckpointChunk.parseFrom(r.value());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       reject("record at offset " + r.offset() + " is not a CheckpointChunk: " + e.getMessage());
       return;

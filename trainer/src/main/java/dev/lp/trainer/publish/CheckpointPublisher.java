@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Contract: {@link #publish} verifies the directory first (a {@link CheckpointException} names
  * what is wrong, nothing is sent) and returns once every chunk is acknowledged by all in-sync
  * replicas (idempotent producer, acks=all). One publisher may be used by one thread at a time.
+ *
+ * <p>Retention: the topic is compacted and keyed per chunk, so a chunk stays until its key gets a
+ * tombstone. When a publisher publishes a checkpoint of a model kind it has published before, it
+ * then sends tombstones for every chunk of that earlier one, so a run publishing every checkpoint
+ * leaves one per kind on the topic for new workers to read, not all of them. Checkpoints sent by
+ * another publisher (an earlier process, {@code lp publish-checkpoint}) are left alone.
  */
 public final class CheckpointPublisher implements AutoCloseable {
 
@@ -50,6 +57,7 @@ public final class CheckpointPublisher implements AutoCloseable {
   private final String bootstrap;
   private final Duration timeout;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final Map<String, Published> lastByKind = new HashMap<>();
 
   /**
    * @param bootstrap Kafka bootstrap servers, host:port[,host:port...]
@@ -87,6 +95,24 @@ public final class CheckpointPublisher implements AutoCloseable {
           Topics.checkpointKey(chunk.getVersion(), chunk.getIndex()), chunk.toByteArray())));
     }
     producer.flush();
+    await(acks, "publishing " + c.version());
+    var out = new Published(c.version(), c.manifest().kind(), c.manifest().step(), chunks.size(),
+        c.manifest().weightsBytes(), c.manifest().weightsSha256());
+    Published before = lastByKind.put(out.kind(), out);
+    if (before != null && !before.version().equals(out.version())) {
+      var tombstones = new ArrayList<Future<RecordMetadata>>(before.chunks());
+      for (int i = 0; i < before.chunks(); i++) {
+        tombstones.add(producer.send(new ProducerRecord<>(Topics.CHECKPOINTS,
+            Topics.checkpointKey(before.version(), i), null)));
+      }
+      producer.flush();
+      await(tombstones, "published " + c.version() + ", but retiring " + before.version());
+    }
+    return out;
+  }
+
+  /** Waits for every ack within the publish timeout; {@code what} starts the error message. */
+  private void await(List<Future<RecordMetadata>> acks, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       for (var ack : acks) {
@@ -94,13 +120,11 @@ public final class CheckpointPublisher implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while publishing " + c.version(), e);
+      throw new IllegalStateException("interrupted: " + what, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("publishing " + c.version() + " to " + bootstrap + " failed: "
+      throw new IllegalStateException(what + " to " + bootstrap + " failed: "
           + (e.getCause() == null ? e : e.getCause()), e);
     }
-    return new Published(c.version(), c.manifest().kind(), c.manifest().step(), chunks.size(),
-        c.manifest().weightsBytes(), c.manifest().weightsSha256());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.lp.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The one place that names the Kafka topics and how records are keyed.
@@ -18,6 +19,16 @@ public final class Topics {
    * {@link #checkpointKey}; compacted, and read from the beginning by every worker.
    */
   public static final String CHECKPOINTS = "lp.checkpoints";
+
+  /**
+   * Topic settings of {@link #CHECKPOINTS}: compacted, and cleaned soon after its publishers
+   * tombstone retired checkpoints (segments roll hourly; a tenth of dirty records is enough to
+   * clean), so a starting worker does not read every checkpoint ever published.
+   */
+  public static final Map<String, String> CHECKPOINTS_CONFIG = Map.of(
+      "cleanup.policy", "compact",
+      "segment.ms", "3600000",
+      "min.cleanable.dirty.ratio", "0.1");
 
   /** The protocol version this build writes and accepts. */
   public static final int PROTOCOL_VERSION = 1;

@@ -138,7 +138,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       var topics = List.of(
           new NewTopic(Topics.REQUESTS, partitions, (short) 1),
           new NewTopic(Topics.RESULTS, partitions, (short) 1),
-          new NewTopic(Topics.CHECKPOINTS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+          new NewTopic(Topics.CHECKPOINTS, 1, (short) 1).configs(Topics.CHECKPOINTS_CONFIG));
       for (var t : topics) {
         try {
           admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);

@@ -180,7 +180,7 @@ public final class CheckpointPublisher implements AutoCloseable {
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis())))) {
       // One partition keeps a checkpoint's chunks in order; replication is the broker's default.
       var topic = new NewTopic(Topics.CHECKPOINTS, Optional.of(1), Optional.empty())
-          .configs(Map.of("cleanup.policy", "compact"));
+          .configs(Topics.CHECKPOINTS_CONFIG);
       admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {

@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Runs a synthesis worker: consumes lp.requests in a consumer group, publishes events to lp.results.")
+    description = "Runs a synthesis worker: consumes lp.requests in a consumer group, publishes events to lp.results."
+        + " Exits 0 when stopped (SIGTERM), 1 when it failed while serving, 2 on bad arguments or a missing topic,"
+        + " 3 when no broker answers at start.")
 public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
@@ -61,10 +63,12 @@ public final class ServeCommand implements Callable<Integer> {
     Worker worker;
     try {
       worker = Worker.start(conf, bootstrap, group, models);
+    } catch (Worker.NoBrokerException e) {
+      closeQuietly(watcher);
+      System.err.println("lp serve: " + e.getMessage());
+      return 3;
     } catch (RuntimeException e) {
-      if (watcher != null) {
-        watcher.close();
-      }
+      closeQuietly(watcher);
       throw e;
     }
     var reload = watcher;
@@ -93,6 +97,12 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  private static void closeQuietly(CheckpointWatcher watcher) {
+    if (watcher != null) {
+      watcher.close();
+    }
   }
 
   /** The drain period of a replaced model: the flag's, else the engine's max deadline + a margin. */

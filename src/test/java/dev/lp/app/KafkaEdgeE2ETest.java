@@ -268,6 +268,22 @@ class KafkaEdgeE2ETest {
   }
 
   @Test
+  @Order(5)
+  void serveRefusesToStartWithoutABrokerOrWithoutItsTopics() throws Exception {
+    var conf = java.nio.file.Files.createTempFile("lp-serve", ".conf");
+    try {
+      java.nio.file.Files.writeString(conf, "lp.kafka.startup-timeout = 1s\n");
+      assertEquals(3, Main.run("serve", "--config", conf.toString(), "--bootstrap", "127.0.0.1:1",
+          "--model", "scripted", "--no-reload"), "no broker");
+      java.nio.file.Files.writeString(conf, "lp.kafka.startup-timeout = 1s\nlp.kafka.intake.topic = \"lp.no-such-topic\"\n");
+      assertEquals(2, Main.run("serve", "--config", conf.toString(), "--bootstrap", kafka.bootstrapServers(),
+          "--model", "scripted", "--no-reload"), "a missing topic");
+    } finally {
+      java.nio.file.Files.delete(conf);
+    }
+  }
+
+  @Test
   @Order(6)
   void anUnfinishedRequestIsNotCommittedAndIsServedAgainAfterARestart() throws Exception {
     worker.close();

@@ -15,9 +15,15 @@ import dev.lp.app.ops.ServingMetrics;
 import dev.lp.search.ModelInfo;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +103,9 @@ public final class Worker implements AutoCloseable {
     Publisher publisher = null;
     Intake intake = null;
     try {
+      requireTopics(intakeSettings.bootstrapServers(),
+          List.of(intakeSettings.topic(), publisherSettings.topic()),
+          config.getDuration("lp.kafka.startup-timeout"));
       system = ActorSystem.create(Engine.create(engine, models), "lp-worker", config);
       var metrics = new ServingMetrics();
       publisher = new Publisher(publisherSettings, metrics::observe);
@@ -148,6 +157,52 @@ public final class Worker implements AutoCloseable {
       return Optional.of("intake failed: " + intakeFailure.get());
     }
     return Optional.ofNullable(engineFailure);
+  }
+
+  /** No broker answered a starting worker in time. */
+  public static final class NoBrokerException extends IllegalStateException {
+    NoBrokerException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Fails, before any consumer or producer exists, when within {@code timeout} the broker does not
+   * answer ({@link NoBrokerException}) or does not list every topic (IllegalArgumentException
+   * naming the first missing one; a topic created just before may take a moment to be listed):
+   * a consumer would otherwise wait forever for partitions and every publish would block.
+   */
+  static void requireTopics(String bootstrap, List<String> topics, Duration timeout) {
+    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms))) {
+      Set<String> existing;
+      try {
+        existing = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new NoBrokerException("no Kafka broker answered at " + bootstrap + " within " + ms + " ms", e);
+      }
+      while (!existing.containsAll(topics)) {
+        if (System.nanoTime() + 200_000_000L > deadline) {
+          Set<String> listed = existing;
+          String missing = topics.stream().filter(t -> !listed.contains(t)).findFirst().orElseThrow();
+          throw new IllegalArgumentException("topic " + missing + " does not exist on " + bootstrap
+              + ": create the lp topics (`lp broker` does; deploy/k8s/kafka.yaml names them)");
+        }
+        Thread.sleep(200);
+        try {
+          existing = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          throw new NoBrokerException("the Kafka broker at " + bootstrap + " stopped answering", e);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NoBrokerException("interrupted while connecting to " + bootstrap, e);
+    }
   }
 
   /** The Kafka intake (its failure, in-flight count and assignment). */

@@ -175,8 +175,9 @@ public record EvalReport(String command, String machine, String date, List<Model
     StringBuilder md = new StringBuilder();
     md.append("Accuracy: share of tasks for which some program among the B returned reproduces all given "
         + "outputs (shared/docs/DSL.md). LP searches L latent codes, then ⌊B/L⌋ programs per code; the "
-        + "baseline one beam of width B. Distinct-n: distinct n-grams over a task's returned programs "
-        + "divided by their tokens (EOS excluded), averaged over tasks.\n\n");
+        + "baseline one beam of width B. Distinct-n: distinct n-grams over the programs a task's beams "
+        + "decoded (one found from two codes counts twice) divided by their tokens (EOS excluded), "
+        + "averaged over tasks.\n\n");
     List<String> datasets = datasets();
     for (String ds : datasets) {
       table1(md, ds);

@@ -153,14 +153,15 @@ public final class Evaluator {
       }
       length = Tokens.encode(task.program()).length;
     }
-    List<Candidate> candidates;
+    TwoLevelSearch.Outcome outcome;
     try {
-      candidates = search.search(task.inputs(), task.outputs(), setting.beamSize(), setting.latentBeams(), length,
-          c -> true).candidates();
+      outcome = search.search(task.inputs(), task.outputs(), setting.beamSize(), setting.latentBeams(), length,
+          c -> true);
     } catch (RuntimeException e) {
       String m = e.getMessage();
       return TaskOutcome.failed(e.getClass().getSimpleName() + (m == null ? "" : ": " + m), System.nanoTime() - start);
     }
+    List<Candidate> candidates = outcome.candidates();
     int rank = -1;
     for (int i = 0; i < candidates.size() && rank < 0; i++) {
       if (Consistency.consistent(candidates.get(i), task.inputs(), task.outputs())) {
@@ -168,8 +169,10 @@ public final class Evaluator {
       }
     }
     long nanos = System.nanoTime() - start;
-    List<int[]> bodies = new ArrayList<>(candidates.size());
-    for (Candidate c : candidates) {
+    // Diversity over the beams' contents (as the paper measures it): a program two codes decoded
+    // counts twice, though the candidates list it once.
+    List<int[]> bodies = new ArrayList<>(outcome.decoded().size());
+    for (Candidate c : outcome.decoded()) {
       bodies.add(withoutEos(c.tokens()));
     }
     String program = rank < 0 ? null : ProgramText.print(candidates.get(rank).programOrNull());

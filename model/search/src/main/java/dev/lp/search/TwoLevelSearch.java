@@ -50,16 +50,20 @@ public final class TwoLevelSearch {
    * @param latentSteps model steps spent on the latent beam
    * @param programSteps {@code stepAll} calls spent on the program beams
    * @param stoppedEarly true when the listener asked to stop (a candidate or {@code keepGoing})
+   * @param decoded every program the beams returned, best score first, a program that came from
+   *     two codes once per code (the beams' contents, for diversity measures)
    */
   public record Outcome(
       List<Candidate> candidates,
       List<int[]> latentCodes,
       int latentSteps,
       int programSteps,
-      boolean stoppedEarly) {
+      boolean stoppedEarly,
+      List<Candidate> decoded) {
     public Outcome {
       candidates = List.copyOf(candidates);
       latentCodes = latentCodes.stream().map(int[]::clone).toList();
+      decoded = List.copyOf(decoded);
     }
   }
 
@@ -157,7 +161,7 @@ public final class TwoLevelSearch {
       if (lp) {
         LatentResult latent = searchLatents(spec, info, latentBeams, listener);
         if (latent.stopped) {
-          return new Outcome(List.of(), List.of(), latent.steps, 0, true);
+          return new Outcome(List.of(), List.of(), latent.steps, 0, true, List.of());
         }
         codes = latent.codes;
         latentSteps = latent.steps;
@@ -320,10 +324,12 @@ public final class TwoLevelSearch {
         pb.close();
       }
     }
-    return new Outcome(rank(all), lp ? codes : List.of(), latentSteps, steps, stopped);
+    List<Candidate> decoded = decoded(all);
+    return new Outcome(distinct(decoded), lp ? codes : List.of(), latentSteps, steps, stopped, decoded);
   }
 
-  private static List<Candidate> rank(List<ProgramBeam> beams) {
+  /** Every beam's results, best score first. */
+  private static List<Candidate> decoded(List<ProgramBeam> beams) {
     List<Candidate> cands = new ArrayList<>();
     for (ProgramBeam pb : beams) {
       for (BeamSearch.Hypothesis h : pb.beam.results()) {
@@ -331,6 +337,10 @@ public final class TwoLevelSearch {
       }
     }
     cands.sort(BY_SCORE);
+    return cands;
+  }
+
+  private static List<Candidate> distinct(List<Candidate> cands) {
     // The same program can come from two codes: keep its best-scoring occurrence.
     Map<String, Candidate> distinct = new HashMap<>();
     List<Candidate> out = new ArrayList<>();

@@ -69,6 +69,16 @@ class TwoLevelSearchTest {
     assertTrue(Consistency.consistent(cs.get(1), IN, OUT));
     assertEquals(0, model.openHandles(), "every spec and decoder closed");
     assertEquals(1, model.encodeCalls(), "examples encoded once");
+    // The beams' contents: all 3·3 results, WRONG_4 once per code that decoded it, best first;
+    // the candidates are their first occurrences, in the same order.
+    List<Candidate> decoded = out.decoded();
+    assertEquals(9, decoded.size(), programs(decoded).toString());
+    assertEquals(2, programs(decoded).stream().filter(WRONG_4::equals).count());
+    assertEquals(programs(cs), programs(decoded).stream().distinct().toList());
+    for (int i = 1; i < decoded.size(); i++) {
+      assertTrue(decoded.get(i - 1).score() >= decoded.get(i).score() || !endsInEos(decoded.get(i - 1)),
+          "decoded sorted at " + i);
+    }
   }
 
   @Test

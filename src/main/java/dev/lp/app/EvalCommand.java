@@ -63,7 +63,9 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--sample", paramLabel = "N", description = "evaluate on N freshly sampled tasks")
   Integer sample;
 
-  @Option(names = "--seed", defaultValue = "1", description = "sampler seed for --sample (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "777",
+      description = "sampler seed for --sample (default: ${DEFAULT-VALUE}, held out: lp train's --train-seed defaults to 1;"
+          + " a seed equal to a checkpoint's training seed draws tasks it trained on, and is warned about)")
   long seed;
 
   @Option(names = "--max-expressions", defaultValue = "10",
@@ -82,7 +84,7 @@ public final class EvalCommand implements Callable<Integer> {
   List<Integer> beams;
 
   @Option(names = "--latent-beams", paramLabel = "L",
-      description = "latent beams for every B (default: floor(sqrt(B)); the baseline always uses 1)")
+      description = "latent beams for every B, capped at B (default: floor(sqrt(B)); the baseline always uses 1)")
   Integer latentBeams;
 
   @Option(names = "--sweep", description = "also sweep L over 1,2,3,5,10 at B=10 (first dataset, latent models)")
@@ -119,10 +121,27 @@ public final class EvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
 
+    // Every checkpoint loads before any is evaluated: a bad second one must not waste the first's run.
+    List<SynthesisModel> loaded = new ArrayList<>();
     List<ModelResult> models = new ArrayList<>();
-    for (Path checkpoint : checkpoints) {
-      models.add(evaluate(checkpoint, datasets, err));
+    try {
+      for (Path checkpoint : checkpoints) {
+        loaded.add(load(checkpoint, err));
+      }
+      for (int i = 0; i < checkpoints.size(); i++) {
+        models.add(evaluate(checkpoints.get(i).toString(), loaded.get(i), datasets, err));
+      }
+    } finally {
+      loaded.forEach(SynthesisModel::close);
     }
+    try {
+      return write(models, out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the results: " + e.getMessage(), e);
+    }
+  }
+
+  private int write(List<ModelResult> models, PrintWriter out) throws IOException {
     EvalReport report = new EvalReport(commandLine(), Machine.describe(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
         models);
     out.println(report.tables());
@@ -160,15 +179,42 @@ public final class EvalCommand implements Callable<Integer> {
     if (beams.stream().distinct().count() != beams.size()) {
       throw usage("--beams repeats a beam size: " + beams);
     }
+    if (latentBeams != null && latentBeams < 1) {
+      throw usage("--latent-beams must be >= 1, got " + latentBeams);
+    }
     for (int b : beams) {
       try {
-        TwoLevelSearch.checkBudget(b, latentBeams == null ? 1 : latentBeams);
+        TwoLevelSearch.checkBudget(b, latentBeams == null ? 1 : Math.min(latentBeams, b));
       } catch (IllegalArgumentException e) {
         throw usage("--beams/--latent-beams: " + e.getMessage());
       }
     }
     if (!ResultsDoc.isSectionName(section)) {
       throw usage("--section must be lower-case words with dashes, got '" + section + "'");
+    }
+    if (json != null) {
+      requireWritable("--json", json);
+    }
+    requireWritable("--results", results);
+    Path plotDir = results.toAbsolutePath().normalize().getParent().resolve("plots");
+    if (Files.exists(plotDir) && !Files.isDirectory(plotDir)) {
+      throw usage("--results: the plots go to " + plotDir + ", which is a file");
+    }
+  }
+
+  /** Checked before any work: the file's directory exists (or is created) and is writable. */
+  private void requireWritable(String flag, Path file) {
+    Path target = file.toAbsolutePath().normalize();
+    if (Files.isDirectory(target)) {
+      throw usage(flag + " " + file + " is a directory");
+    }
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw usage(flag + " " + file + ": cannot create its directory: " + e);
+    }
+    if (!Files.isWritable(target.getParent())) {
+      throw usage(flag + " " + file + ": its directory is not writable");
     }
   }
 
@@ -198,30 +244,42 @@ public final class EvalCommand implements Callable<Integer> {
     return limit == null ? out : out.stream().map(d -> d.limit(limit)).toList();
   }
 
-  private ModelResult evaluate(Path checkpoint, List<Dataset> datasets, PrintWriter err) {
+  private SynthesisModel load(Path checkpoint, PrintWriter err) {
     SynthesisModel model;
     try {
       model = loader.apply(checkpoint);
     } catch (RuntimeException e) {
       throw usage("--checkpoint " + checkpoint + ": cannot load: " + e.getMessage());
     }
-    try (model) {
-      Evaluator evaluator = new Evaluator(model);
-      var settings = evaluator.settings(beams, latentBeams);
-      String name = checkpoint.toString();
-      List<DatasetResult> results = new ArrayList<>();
-      for (int i = 0; i < datasets.size(); i++) {
-        Dataset d = datasets.get(i);
-        Progress progress = new Progress(err, name + " on " + d.name());
-        DatasetResult r = evaluator.evaluate(d, settings, sweep && i == 0, progress);
-        progress.finish();
-        err.println(name + " on " + d.name() + ": " + r.results().stream().map(EvalCommand::summary)
-            .collect(Collectors.joining(", ")));
-        err.flush();
-        results.add(r);
+    if (sample != null) {
+      try {
+        long trainSeed = ModelLoader.resolve(checkpoint).manifest().trainSeed();
+        if (trainSeed == seed) {
+          err.println("warning: --seed " + seed + " is the training seed of " + checkpoint
+              + ": the sampled tasks are among those it trained on");
+        }
+      } catch (RuntimeException notACheckpointDirectory) {
+        // a stand-in model (tests) has no manifest to compare with
       }
-      return new ModelResult(name, model.info().kind(), model.info().version(), results);
     }
+    return model;
+  }
+
+  private ModelResult evaluate(String name, SynthesisModel model, List<Dataset> datasets, PrintWriter err) {
+    Evaluator evaluator = new Evaluator(model);
+    var settings = evaluator.settings(beams, latentBeams);
+    List<DatasetResult> results = new ArrayList<>();
+    for (int i = 0; i < datasets.size(); i++) {
+      Dataset d = datasets.get(i);
+      Progress progress = new Progress(err, name + " on " + d.name());
+      DatasetResult r = evaluator.evaluate(d, settings, sweep && i == 0, progress);
+      progress.finish();
+      err.println(name + " on " + d.name() + ": " + r.results().stream().map(EvalCommand::summary)
+          .collect(Collectors.joining(", ")));
+      err.flush();
+      results.add(r);
+    }
+    return new ModelResult(name, model.info().kind(), model.info().version(), results);
   }
 
   private static String summary(SettingResult r) {

@@ -73,6 +73,9 @@ public final class GenerateCommand implements Callable<Integer> {
     if (start < 0) {
       throw usage("--start must be >= 0, got " + start);
     }
+    if (start > Long.MAX_VALUE - count) {
+      throw usage("--start + --count must stay below 2^63, got " + start + " + " + count);
+    }
     SamplerConfig config;
     try {
       SamplerConfig p = SamplerConfig.paper();

@@ -59,7 +59,8 @@ public final class LatentsCommand implements Callable<Integer> {
   @Option(names = "--sample", paramLabel = "N", description = "probe N freshly sampled tasks")
   Integer sample;
 
-  @Option(names = "--seed", defaultValue = "1", description = "sampler seed for --sample (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "777",
+      description = "sampler seed for --sample (default: ${DEFAULT-VALUE}, held out: lp train's --train-seed defaults to 1)")
   long seed;
 
   @Option(names = "--beam", defaultValue = "10", description = "beam size B of both searches (default: ${DEFAULT-VALUE})")

@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.dsl.Alphabet;
 import dev.lp.dsl.DslException;
 import dev.lp.dsl.Task;
 import dev.lp.dsl.TaskJsonl;
@@ -29,6 +30,19 @@ final class TaskFiles {
     }
     if (tasks.isEmpty()) {
       throw usage.apply(option + ": " + file + " holds no tasks");
+    }
+    // A string no program can read or write would only be counted as a model error later.
+    for (int i = 0; i < tasks.size(); i++) {
+      Task t = tasks.get(i);
+      int number = i + 1;
+      for (List<String> strings : List.of(t.inputs(), t.outputs())) {
+        for (String s : strings) {
+          s.chars().filter(c -> !Alphabet.contains((char) c)).findFirst().ifPresent(c -> {
+            throw usage.apply(option + ": " + file + ": task " + number + ": character '" + (char) c
+                + "' (U+" + String.format("%04X", c) + ") is not in the DSL alphabet");
+          });
+        }
+      }
     }
     return tasks;
   }

@@ -139,7 +139,10 @@ public final class TrainCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "trained %s to step %d (%d tasks seen, %.1f tasks/s this run); checkpoint %s%n",
           config.kind(), o.steps(), o.tasksSeen(), o.tasksPerSecond(), o.checkpoint() == null ? "-" : o.checkpoint().dir());
       return 0;
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalArgumentException e) {
+      System.err.println("lp train: " + e.getMessage());
+      return 2;
+    } catch (IllegalStateException e) {
       System.err.println("lp train: " + e.getMessage());
       return 1;
     } finally {

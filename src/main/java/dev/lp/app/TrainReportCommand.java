@@ -50,6 +50,10 @@ public final class TrainReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (!ResultsDoc.isSectionName(section)) {
+      throw new ParameterException(spec.commandLine(),
+          "--section must be lower-case words with dashes, got '" + section + "'");
+    }
     StringBuilder md = new StringBuilder("## Training runs (`lp train`)\n\n");
     md.append("Command: `").append(CommandText.of(spec))
         .append("`  \nMachine: ").append(Machine.describe()).append("  \nWritten: ")
@@ -67,14 +71,21 @@ public final class TrainReportCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "run " + run + " has no metrics.csv");
       }
       List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+      if (lines.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), csv + " is empty");
+      }
       List<String> header = Arrays.asList(lines.get(0).split(","));
       int rate = header.indexOf("tasks_per_s");
+      if (!"step".equals(header.get(0)) || rate < 0) {
+        throw new ParameterException(spec.commandLine(),
+            csv + " does not start with a step column or has no tasks_per_s column: " + lines.get(0));
+      }
       double rateSum = 0;
       int rateRows = 0;
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.split(",");
-        if (f.length == header.size() && Long.parseLong(f[0]) <= c.manifest().step()) {
-          double v = Double.parseDouble(f[rate]);
+        if (f.length == header.size() && parseOr(f[0], Long.MAX_VALUE) <= c.manifest().step()) {
+          double v = parseOr(f[rate], Double.NaN);
           if (Double.isFinite(v)) {
             rateSum += v;
             rateRows++;
@@ -125,5 +136,22 @@ public final class TrainReportCommand implements Callable<Integer> {
   private static double metric(CheckpointStore.Checkpoint c, String name) {
     Double v = c.manifest().metrics() == null ? null : c.manifest().metrics().get(name);
     return v == null ? Double.NaN : v;
+  }
+
+  /** A cell's number, or {@code otherwise} for a row cut short or garbled (it is skipped). */
+  private static long parseOr(String cell, long otherwise) {
+    try {
+      return Long.parseLong(cell.trim());
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  private static double parseOr(String cell, double otherwise) {
+    try {
+      return Double.parseDouble(cell.trim());
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
   }
 }

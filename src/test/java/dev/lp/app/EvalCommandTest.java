@@ -184,15 +184,23 @@ class EvalCommandTest {
     Files.writeString(badLine, TaskJsonl.format(0, tasks.get(0)) + "\n{\"inputs\": [\"a\"], \"outputs\": 5}\n");
     Path empty = dir.resolve("empty.jsonl");
     Files.writeString(empty, "\n");
+    Path accented = dir.resolve("accented.jsonl");
+    Files.writeString(accented, "{\"inputs\": [\"h\u00e9llo\"], \"outputs\": [\"h\"]}\n");
     String[][] cases = {
         {"no tasks", "--checkpoint", ck, "--results", res},
         {"--beams/--latent-beams: beam size B must be >= 1, got 0", "--checkpoint", ck, "--tasks", tasksFile.toString(),
             "--beams", "0", "--results", res},
-        {"latent beams L must be in 1..B=1, got 3", "--checkpoint", ck, "--tasks", tasksFile.toString(),
-            "--beams", "1,10", "--latent-beams", "3", "--results", res},
+        {"--latent-beams must be >= 1, got 0", "--checkpoint", ck, "--tasks", tasksFile.toString(),
+            "--beams", "1,10", "--latent-beams", "0", "--results", res},
+        {"is a directory", "--checkpoint", ck, "--tasks", tasksFile.toString(), "--results", res,
+            "--json", tasksFile.getParent().toString()},
+        {"cannot create its directory", "--checkpoint", ck, "--tasks", tasksFile.toString(),
+            "--results", tasksFile.resolve("RESULTS.md").toString()},
         {"cannot read", "--checkpoint", ck, "--tasks", dir.resolve("missing.jsonl").toString(), "--results", res},
         {"bad.jsonl:2", "--checkpoint", ck, "--tasks", badLine.toString(), "--results", res},
         {"holds no tasks", "--checkpoint", ck, "--tasks", empty.toString(), "--results", res},
+        {"task 1: character 'é' (U+00E9) is not in the DSL alphabet", "--checkpoint", ck, "--tasks",
+            accented.toString(), "--results", res},
         {"--limit must be >= 1", "--checkpoint", ck, "--tasks", tasksFile.toString(), "--limit", "0", "--results", res},
         {"--sample must be >= 1", "--checkpoint", ck, "--sample", "0", "--results", res},
         {"--max-expressions", "--checkpoint", ck, "--sample", "2", "--max-expressions", "0", "--results", res},
@@ -202,6 +210,8 @@ class EvalCommandTest {
             "--results", res},
         {"cannot load: no checkpoint at", "--checkpoint", dir.resolve("nope").toString(), "--tasks",
             tasksFile.toString(), "--results", res},
+        {"--checkpoint " + dir.resolve("nope2") + ": cannot load", "--checkpoint", ck, "--checkpoint",
+            dir.resolve("nope2").toString(), "--tasks", tasksFile.toString(), "--results", res},
         {"Missing required option: '--checkpoint=DIR'", "--tasks", tasksFile.toString()},
         {"Invalid value for option '--beams'", "--checkpoint", ck, "--tasks", tasksFile.toString(), "--beams", "x"},
         {"cannot read", "--checkpoint", ck, "--golden", "--golden-dir", dir.resolve("nogolden").toString(),

@@ -86,6 +86,8 @@ class GenerateCommandTest {
     assertBad(lp("generate", "--count", "10", "--out", file.toString(), "--max-expressions", "0"), "--max-expressions");
     assertBad(lp("generate", "--count", "10", "--out", file.toString(), "--max-input-length", "500"), "--max-input-length");
     assertBad(lp("generate", "--count", "10", "--out", dir.toString()), "is a directory");
+    assertBad(lp("generate", "--count", "3", "--start", String.valueOf(Long.MAX_VALUE - 1), "--out", file.toString()),
+        "--start + --count must stay below 2^63");
 
     Path blocker = Files.writeString(dir.resolve("a-file"), "x");
     assertBad(lp("generate", "--count", "10", "--out", blocker.resolve("tasks.jsonl").toString()), "not writable");

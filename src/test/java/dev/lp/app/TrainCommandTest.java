@@ -34,6 +34,15 @@ class TrainCommandTest {
     assertTrue(resumed.err().contains("resumed"), resumed.err());
   }
 
+  @Test
+  void aLearningRateThatIsNoPositiveNumberExitsTwo() {
+    for (String lr : List.of("0", "NaN")) {
+      Result r = train(tmp.resolve("lr-" + lr), 2, "--lr", lr);
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains("lp train: learning rate must be a positive number"), r.err());
+    }
+  }
+
   private record Result(int code, String err) {}
 
   private static Result train(Path out, int steps, String... more) {

@@ -59,7 +59,8 @@ public final class Evaluator {
    * codes or samples them (VAE), else the default ({@link Setting#defaultLatentBeams}); a baseline
    * and the AE ablation always get L = 1.
    *
-   * @throws IllegalArgumentException for no beam sizes, a repeated one, B &lt; 1 or L outside 1..B
+   * @throws IllegalArgumentException for no beam sizes, a repeated one, B &lt; 1 or L &lt; 1 (a larger L is
+   *     capped at B)
    */
   public List<Setting> settings(List<Integer> beamSizes, Integer latentBeams) {
     if (beamSizes == null || beamSizes.isEmpty()) {
@@ -73,9 +74,11 @@ public final class Evaluator {
       if (b == null) {
         throw new IllegalArgumentException("a beam size is null");
       }
-      TwoLevelSearch.checkBudget(b, latentBeams == null ? 1 : latentBeams);
       boolean lp = hasLatents() || model.info().sampledLatents();
-      out.add(new Setting(b, lp && latentBeams != null ? latentBeams : Setting.defaultLatentBeams(b, lp)));
+      // A given L is capped at each B (B = 1 has one code); models without codes always use 1.
+      int l = lp && latentBeams != null ? Math.min(latentBeams, b) : Setting.defaultLatentBeams(b, lp);
+      TwoLevelSearch.checkBudget(b, l);
+      out.add(new Setting(b, l));
     }
     return out;
   }

@@ -154,8 +154,12 @@ class EvaluatorTest {
     Evaluator ev = new Evaluator(Fixtures.lp(tasks));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ev.settings(List.of(0), null))
         .getMessage().contains("beam size B must be >= 1"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ev.settings(List.of(1, 10), 3))
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ev.settings(List.of(1, 10), 0))
         .getMessage().contains("latent beams L must be in 1..B=1"));
+    // The issue's own form: a given L is capped at each B.
+    assertEquals(List.of(new Setting(1, 1), new Setting(10, 3), new Setting(100, 3)), ev.settings(List.of(1, 10, 100), 3));
+    assertEquals(List.of(new Setting(1, 1), new Setting(10, 1)),
+        new Evaluator(Fixtures.baseline(tasks)).settings(List.of(1, 10), 3), "the baseline ignores L");
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ev.settings(List.of(10, 10), null))
         .getMessage().contains("repeat"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ev.settings(List.of(), null))

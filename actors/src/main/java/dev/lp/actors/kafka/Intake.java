@@ -17,6 +17,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,7 +63,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>All consumer calls happen on one thread ("lp-intake"), because KafkaConsumer is not
- * thread-safe; producer callbacks only enqueue completions for that thread.
+ * thread-safe; producer callbacks only enqueue completions for that thread. Events are handed to
+ * the producer by one more thread ("lp-publish"), in the order they were emitted: a send blocks
+ * while the broker cannot be reached or the producer's buffer is full, and the actors and the
+ * intake that emit must not.
  */
 public final class Intake implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Intake.class);
@@ -81,6 +87,11 @@ public final class Intake implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final CountDownLatch assigned = new CountDownLatch(1);
   private final Thread thread;
+  private final ExecutorService sends = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "lp-publish");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile boolean running = true;
   private volatile int inFlight;
   private volatile int assignedPartitions;
@@ -172,6 +183,7 @@ public final class Intake implements AutoCloseable {
       }
     } else if (!thread.isAlive() && terminated.getCount() > 0) {
       consumer.close(); // never started
+      sends.shutdown();
       terminated.countDown();
     }
   }
@@ -195,6 +207,16 @@ public final class Intake implements AutoCloseable {
         log.warn("closing the consumer failed", e);
       }
       assignedPartitions = 0;
+      // Everything emitted so far reaches the producer; a request emitting later is not tracked.
+      sends.shutdown();
+      try {
+        if (!sends.awaitTermination(5, TimeUnit.SECONDS)) {
+          log.warn("events still queued for publishing at shutdown were dropped");
+          sends.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       terminated.countDown();
       log.info("intake stopped");
     }
@@ -420,6 +442,15 @@ public final class Intake implements AutoCloseable {
         }
         return;
       }
+      try {
+        sends.execute(() -> publish(event, last));
+      } catch (RejectedExecutionException stopped) {
+        log.debug("[{}] event {} emitted after the intake stopped; not published",
+            event.getRequestId(), event.getSequence());
+      }
+    }
+
+    private void publish(SynthesisEvent event, boolean last) {
       publisher.send(
           event,
           (md, e) -> {

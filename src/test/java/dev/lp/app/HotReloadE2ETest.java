@@ -149,7 +149,8 @@ class HotReloadE2ETest {
         new ByteArraySerializer(), new ByteArraySerializer())) {
       for (var chunk : chunks) {
         producer.send(new ProducerRecord<>(Topics.CHECKPOINTS,
-            Topics.checkpointKey(chunk.getVersion(), chunk.getIndex()), chunk.toByteArray())).get(10, TimeUnit.SECONDS);
+            Topics.checkpointKey(chunk.getKind(), chunk.getVersion(), chunk.getWeightsSha256(), chunk.getIndex()),
+            chunk.toByteArray())).get(10, TimeUnit.SECONDS);
       }
     }
     await(() -> !watcher.rejections().isEmpty(), "the corrupted checkpoint is refused");
@@ -168,6 +169,7 @@ class HotReloadE2ETest {
         "--max-expressions", "2", "--max-input-length", "20", "--publish", kafka.bootstrapServers()));
     var assembler = new CheckpointAssembler(tmp.resolve("read-back"));
     var complete = new ArrayList<String>();
+    var step2Chunks = new ArrayList<CheckpointChunk>();
     var tombstoned = new ArrayList<String>();
     try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
@@ -180,20 +182,24 @@ class HotReloadE2ETest {
         for (var r : consumer.poll(Duration.ofMillis(200))) {
           if (r.value() == null) {
             tombstoned.add(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
-          } else if (assembler.accept(CheckpointChunk.parseFrom(r.value()))
-              instanceof CheckpointAssembler.Result.Complete done) {
+            continue;
+          }
+          var chunk = CheckpointChunk.parseFrom(r.value());
+          if (chunk.getVersion().equals("step-000000002@2")) {
+            step2Chunks.add(chunk);
+          }
+          if (assembler.accept(chunk) instanceof CheckpointAssembler.Result.Complete done) {
             complete.add(done.version());
           }
         }
       }
     }
     assertTrue(complete.containsAll(List.of("step-000000002@2", "step-000000004@4")), "published: " + complete);
-    // Publishing step 4 retired step 2 (same size, so as many chunks): a tombstone for each chunk.
-    int chunks = CheckpointPublisher.chunks(CheckpointStore.open(run.resolve("checkpoints/step-000000004")),
-        CheckpointPublisher.CHUNK_BYTES).size();
+    // Publishing step 4 retired step 2: a tombstone for each of its chunks, under the same keys.
     var expected = new ArrayList<String>();
-    for (int i = 0; i < chunks; i++) {
-      expected.add(new String(Topics.checkpointKey("step-000000002@2", i), java.nio.charset.StandardCharsets.UTF_8));
+    for (var c : step2Chunks) {
+      expected.add(new String(Topics.checkpointKey("lp", "step-000000002@2", c.getWeightsSha256(), c.getIndex()),
+          java.nio.charset.StandardCharsets.UTF_8));
     }
     assertEquals(expected, tombstoned);
     assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-000000004/" + CheckpointStore.WEIGHTS)));

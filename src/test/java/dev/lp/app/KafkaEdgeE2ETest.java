@@ -275,6 +275,8 @@ class KafkaEdgeE2ETest {
       java.nio.file.Files.writeString(conf, "lp.kafka.startup-timeout = 1s\n");
       assertEquals(3, Main.run("serve", "--config", conf.toString(), "--bootstrap", "127.0.0.1:1",
           "--model", "scripted", "--no-reload"), "no broker");
+      assertEquals(3, Main.run("serve", "--config", conf.toString(), "--bootstrap", "127.0.0.1:1",
+          "--model", "scripted"), "no broker, hot reload on (the watcher starts after the check)");
       java.nio.file.Files.writeString(conf, "lp.kafka.startup-timeout = 1s\nlp.kafka.intake.topic = \"lp.no-such-topic\"\n");
       assertEquals(2, Main.run("serve", "--config", conf.toString(), "--bootstrap", kafka.bootstrapServers(),
           "--model", "scripted", "--no-reload"), "a missing topic");

@@ -43,15 +43,27 @@ public final class Topics {
     return requestId.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The record key of one checkpoint chunk: {@code version + "/" + index}. */
-  public static byte[] checkpointKey(String version, int index) {
-    if (version == null || version.isEmpty()) {
-      throw new IllegalArgumentException("checkpoint version must not be empty");
+  /**
+   * What names one published checkpoint: {@code kind/version/sha}, sha being the first 16 hex
+   * digits of its weights' sha256. Two runs (or two kinds) reach the same step, hence the same
+   * version; their chunks must not share keys, or compaction and tombstones would mix them.
+   */
+  public static String checkpointId(String kind, String version, String weightsSha256) {
+    if (kind == null || kind.isEmpty() || version == null || version.isEmpty()) {
+      throw new IllegalArgumentException("checkpoint kind and version must not be empty");
     }
+    if (weightsSha256 == null || weightsSha256.length() < 16) {
+      throw new IllegalArgumentException("checkpoint weights sha256 must have at least 16 hex digits");
+    }
+    return kind + "/" + version + "/" + weightsSha256.substring(0, 16);
+  }
+
+  /** The record key of one checkpoint chunk: {@code checkpointId + "/" + index}. */
+  public static byte[] checkpointKey(String kind, String version, String weightsSha256, int index) {
     if (index < 0) {
       throw new IllegalArgumentException("checkpoint chunk index must be >= 0, got " + index);
     }
-    return (version + "/" + index).getBytes(StandardCharsets.UTF_8);
+    return (checkpointId(kind, version, weightsSha256) + "/" + index).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The request id a record key names ("" for a null key). */

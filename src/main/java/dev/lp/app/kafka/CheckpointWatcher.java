@@ -235,19 +235,19 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
       reject("record at offset " + r.offset() + " is not a CheckpointChunk: " + e.getMessage());
       return;
     }
-    String version = chunk.getVersion();
+    String id = CheckpointAssembler.idOf(chunk);
     // Older, equal and other-kind checkpoints are skipped before their bytes are buffered.
-    boolean want = wanted.computeIfAbsent(version, v -> chunk.getKind().equals(kind) && chunk.getStep() > currentStep);
+    boolean want = wanted.computeIfAbsent(id, v -> chunk.getKind().equals(kind) && chunk.getStep() > currentStep);
     if (!want || chunk.getStep() <= currentStep) {
-      assembler.forget(version);
+      assembler.forget(id);
       return;
     }
     CheckpointAssembler.Result result = assembler.accept(chunk);
     if (result instanceof CheckpointAssembler.Result.Rejected rej) {
-      wanted.remove(version);
+      wanted.remove(id);
       reject("checkpoint " + rej.version() + " refused: " + rej.reason());
     } else if (result instanceof CheckpointAssembler.Result.Complete done) {
-      wanted.remove(version);
+      wanted.remove(id);
       if (catchUp != null) {
         collect(done.checkpoint());
       } else {

@@ -143,9 +143,11 @@ public final class Worker implements AutoCloseable {
     if (stopping) {
       return;
     }
-    engineFailure = "the serving engine stopped (its model worker failed beyond the restart limit)";
+    engineFailure = "the serving engine stopped (the log says why: its model worker failed beyond the restart"
+        + " limit, or the engine itself failed)";
     log.error("{}; stopping the intake, unfinished requests will be served again", engineFailure);
-    var stop = new Thread(intake::close, "lp-worker-engine-stopped");
+    // Running requests can no longer finish: no drain, commit what is done and stop.
+    var stop = new Thread(intake::abandon, "lp-worker-engine-stopped");
     stop.setDaemon(true);
     stop.start();
   }
@@ -173,6 +175,9 @@ public final class Worker implements AutoCloseable {
    * a consumer would otherwise wait forever for partitions and every publish would block.
    */
   static void requireTopics(String bootstrap, List<String> topics, Duration timeout) {
+    if (topics.isEmpty()) {
+      throw new IllegalArgumentException("no topics to check");
+    }
     int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(Map.of(
@@ -203,6 +208,22 @@ public final class Worker implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new NoBrokerException("interrupted while connecting to " + bootstrap, e);
     }
+  }
+
+  /**
+   * The check {@link #start} makes first, for callers that talk to the broker before it (the
+   * hot-reload watcher): the broker answers within {@code lp.kafka.startup-timeout} and lists the
+   * requests and results topics.
+   *
+   * @param bootstrap overrides {@code lp.kafka.bootstrap-servers} when not null
+   * @throws NoBrokerException when no broker answers in time
+   * @throws IllegalArgumentException naming a missing topic
+   */
+  public static void requireBroker(Config config, String bootstrap) {
+    var intake = IntakeSettings.fromConfig(config);
+    var publisher = PublisherSettings.fromConfig(config);
+    requireTopics(bootstrap != null ? bootstrap : intake.bootstrapServers(),
+        List.of(intake.topic(), publisher.topic()), config.getDuration("lp.kafka.startup-timeout"));
   }
 
   /** The Kafka intake (its failure, in-flight count and assignment). */

@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  *       the consumer properties name another strategy), so a rebalance takes away only the
  *       partitions that move. When partitions are revoked or lost, finished offsets are committed
  *       synchronously (revoked only), waiting records are dropped and running requests are
- *       cancelled and silenced: their new owner reads and answers them, so this worker publishes
- *       nothing more for them and does not spend the model on them.
+ *       cancelled and silenced: their new owner reads and answers them, so this worker stops
+ *       publishing for them (events already queued for the producer still go out) and stops
+ *       spending the model on them.
  *   <li>An offset counts as committed only once the broker confirmed the commit; a failed commit
  *       is sent again with the next one.
  *   <li>A failed publish is fatal: the intake stops without committing that record (so it is
@@ -93,6 +94,7 @@ public final class Intake implements AutoCloseable {
     return t;
   });
   private volatile boolean running = true;
+  private volatile boolean abandoned;
   private volatile int inFlight;
   private volatile int assignedPartitions;
   private boolean paused;
@@ -188,6 +190,15 @@ public final class Intake implements AutoCloseable {
     }
   }
 
+  /**
+   * As {@link #close()}, without the drain: for when running requests can no longer finish (the
+   * engine stopped). What is done is committed; the rest is served again by the next owner.
+   */
+  public void abandon() {
+    abandoned = true;
+    close();
+  }
+
   private void run() {
     try {
       consumer.subscribe(List.of(settings.topic()), new Rebalance());
@@ -245,7 +256,7 @@ public final class Intake implements AutoCloseable {
     waiting.clear();
     consumer.pause(consumer.assignment());
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-    while (inFlight > 0 && failure.get() == null && System.nanoTime() < deadline) {
+    while (inFlight > 0 && !abandoned && failure.get() == null && System.nanoTime() < deadline) {
       settle();
       // Polling paused partitions keeps the group membership alive and runs commit callbacks.
       consumer.poll(Duration.ofMillis(50));

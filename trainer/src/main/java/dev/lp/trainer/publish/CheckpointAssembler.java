@@ -83,14 +83,27 @@ public final class CheckpointAssembler {
     this.maxPending = maxPending;
   }
 
-  /** Versions with chunks held but not yet complete, oldest first. */
+  /** Checkpoints ({@link Topics#checkpointId}) with chunks held but not yet complete, oldest first. */
   public java.util.List<String> pendingVersions() {
     return java.util.List.copyOf(pending.keySet());
   }
 
-  /** Drops what is held of {@code version} (e.g. a version the caller no longer wants). */
-  public void forget(String version) {
-    pending.remove(version);
+  /** Drops what is held of checkpoint {@code id} ({@link #idOf}), e.g. one the caller does not want. */
+  public void forget(String id) {
+    pending.remove(id);
+  }
+
+  /**
+   * The checkpoint a chunk belongs to: kind, version and weights hash ({@link Topics#checkpointId}),
+   * so two runs' checkpoints of one step are assembled apart; a chunk too malformed to name one gets
+   * its version alone (and is refused).
+   */
+  public static String idOf(CheckpointChunk chunk) {
+    try {
+      return Topics.checkpointId(chunk.getKind(), chunk.getVersion(), chunk.getWeightsSha256());
+    } catch (IllegalArgumentException malformed) {
+      return chunk.getVersion();
+    }
   }
 
   /** Takes one chunk; never throws for a bad chunk (that is a {@link Result.Rejected}). */
@@ -99,12 +112,13 @@ public final class CheckpointAssembler {
       throw new IllegalArgumentException("chunk must not be null");
     }
     String version = chunk.getVersion();
+    String id = idOf(chunk);
     String bad = checkAlone(chunk);
     if (bad != null) {
-      pending.remove(version);
+      pending.remove(id);
       return new Result.Rejected(version, bad);
     }
-    Pending p = pending.get(version);
+    Pending p = pending.get(id);
     if (p == null) {
       Manifest m;
       try {
@@ -120,11 +134,11 @@ public final class CheckpointAssembler {
         pending.remove(pending.keySet().iterator().next());
       }
       p = new Pending(chunk, m);
-      pending.put(version, p);
+      pending.put(id, p);
     } else {
       bad = p.checkSameHeader(chunk);
       if (bad != null) {
-        pending.remove(version);
+        pending.remove(id);
         return new Result.Rejected(version, bad);
       }
     }
@@ -132,14 +146,14 @@ public final class CheckpointAssembler {
     byte[] held = p.parts[chunk.getIndex()];
     if (held != null) {
       if (!Arrays.equals(held, data)) {
-        pending.remove(version);
+        pending.remove(id);
         return new Result.Rejected(version, "chunk " + chunk.getIndex() + " arrived twice with different bytes");
       }
       return new Result.Incomplete(version, p.have, p.parts.length);
     }
     p.bytes += data.length;
     if (p.bytes > p.header.getTotalBytes()) {
-      pending.remove(version);
+      pending.remove(id);
       return new Result.Rejected(version, "chunks hold more than total_bytes " + p.header.getTotalBytes());
     }
     p.parts[chunk.getIndex()] = data;
@@ -147,7 +161,7 @@ public final class CheckpointAssembler {
     if (p.have < p.parts.length) {
       return new Result.Incomplete(version, p.have, p.parts.length);
     }
-    pending.remove(version);
+    pending.remove(id);
     return complete(p);
   }
 

@@ -92,7 +92,8 @@ public final class CheckpointPublisher implements AutoCloseable {
     var acks = new ArrayList<Future<RecordMetadata>>(chunks.size());
     for (CheckpointChunk chunk : chunks) {
       acks.add(producer.send(new ProducerRecord<>(Topics.CHECKPOINTS,
-          Topics.checkpointKey(chunk.getVersion(), chunk.getIndex()), chunk.toByteArray())));
+          Topics.checkpointKey(chunk.getKind(), chunk.getVersion(), chunk.getWeightsSha256(), chunk.getIndex()),
+          chunk.toByteArray())));
     }
     producer.flush();
     await(acks, "publishing " + c.version());
@@ -103,7 +104,7 @@ public final class CheckpointPublisher implements AutoCloseable {
       var tombstones = new ArrayList<Future<RecordMetadata>>(before.chunks());
       for (int i = 0; i < before.chunks(); i++) {
         tombstones.add(producer.send(new ProducerRecord<>(Topics.CHECKPOINTS,
-            Topics.checkpointKey(before.version(), i), null)));
+            Topics.checkpointKey(before.kind(), before.version(), before.sha256(), i), null)));
       }
       producer.flush();
       await(tombstones, "published " + c.version() + ", but retiring " + before.version());

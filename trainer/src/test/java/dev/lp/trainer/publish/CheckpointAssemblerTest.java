@@ -42,6 +42,29 @@ class CheckpointAssemblerTest {
   }
 
   @Test
+  void twoRunsCheckpointsOfOneStepInterleavedAreAssembledApart() throws Exception {
+    // Same version (step-000000100@100: same directory name and step), different weights.
+    var a = checkpoint("run-a", 100, 2_500, 1);
+    var b = checkpoint("run-b", 100, 2_500, 2);
+    assertEquals(a.version(), b.version());
+    var ca = CheckpointPublisher.chunks(a, CHUNK);
+    var cb = CheckpointPublisher.chunks(b, CHUNK);
+    assertNotEquals(CheckpointAssembler.idOf(ca.get(0)), CheckpointAssembler.idOf(cb.get(0)));
+    var asm = assembler();
+    List<CheckpointAssembler.Result.Complete> done = new ArrayList<>();
+    for (int i = 0; i < ca.size(); i++) {
+      for (var chunk : List.of(ca.get(i), cb.get(i))) {
+        if (asm.accept(chunk) instanceof CheckpointAssembler.Result.Complete complete) {
+          done.add(complete);
+        }
+      }
+    }
+    assertEquals(2, done.size(), "both rebuilt, neither refused");
+    assertArrayEquals(Files.readAllBytes(a.weights()), Files.readAllBytes(done.get(0).checkpoint().weights()));
+    assertArrayEquals(Files.readAllBytes(b.weights()), Files.readAllBytes(done.get(1).checkpoint().weights()));
+  }
+
+  @Test
   void outOfOrderAndRepeatedChunksRebuildTheCheckpoint() throws Exception {
     var c = checkpoint("a", 100, 4_500, 1);
     List<CheckpointChunk> chunks = new ArrayList<>(CheckpointPublisher.chunks(c, CHUNK));

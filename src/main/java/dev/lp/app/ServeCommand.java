@@ -54,15 +54,16 @@ public final class ServeCommand implements Callable<Integer> {
       conf = ConfigFactory.parseMap(Map.of("lp.ops.http-port", opsPort)).withFallback(conf);
     }
     ModelSource models = Models.open(model);
-    try {
-      // Before the watcher, which talks to the broker too: a missing broker is one line, exit 3.
-      Worker.requireBroker(conf, bootstrap);
-    } catch (Worker.NoBrokerException e) {
-      System.err.println("lp serve: " + e.getMessage());
-      return 3;
-    }
     CheckpointWatcher watcher = null;
     if (!noReload) {
+      try {
+        // Before the watcher, which talks to the broker too (Worker.start checks again, after
+        // claiming the ops port): a missing broker is one line, exit 3.
+        Worker.requireBroker(conf, bootstrap);
+      } catch (Worker.NoBrokerException e) {
+        System.err.println("lp serve: " + e.getMessage());
+        return 3;
+      }
       String servers = bootstrap != null ? bootstrap : conf.getString("lp.kafka.bootstrap-servers");
       watcher = CheckpointWatcher.start(servers, models.current(), drain(conf, reloadDrainSeconds));
       models = watcher;

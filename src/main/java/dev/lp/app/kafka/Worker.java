@@ -103,9 +103,7 @@ public final class Worker implements AutoCloseable {
     Publisher publisher = null;
     Intake intake = null;
     try {
-      requireTopics(intakeSettings.bootstrapServers(),
-          List.of(intakeSettings.topic(), publisherSettings.topic()),
-          config.getDuration("lp.kafka.startup-timeout"));
+      requireBroker(config, bootstrap);
       system = ActorSystem.create(Engine.create(engine, models), "lp-worker", config);
       var metrics = new ServingMetrics();
       publisher = new Publisher(publisherSettings, metrics::observe);
@@ -184,25 +182,24 @@ public final class Worker implements AutoCloseable {
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms))) {
-      Set<String> existing;
-      try {
-        existing = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        throw new NoBrokerException("no Kafka broker answered at " + bootstrap + " within " + ms + " ms", e);
-      }
-      while (!existing.containsAll(topics)) {
+      for (boolean first = true; ; first = false) {
+        Set<String> listed;
+        try {
+          listed = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          throw new NoBrokerException(first
+              ? "no Kafka broker answered at " + bootstrap + " within " + ms + " ms"
+              : "the Kafka broker at " + bootstrap + " stopped answering", e);
+        }
+        var missing = topics.stream().filter(t -> !listed.contains(t)).findFirst();
+        if (missing.isEmpty()) {
+          return;
+        }
         if (System.nanoTime() + 200_000_000L > deadline) {
-          Set<String> listed = existing;
-          String missing = topics.stream().filter(t -> !listed.contains(t)).findFirst().orElseThrow();
-          throw new IllegalArgumentException("topic " + missing + " does not exist on " + bootstrap
+          throw new IllegalArgumentException("topic " + missing.get() + " does not exist on " + bootstrap
               + ": create the lp topics (`lp broker` does; deploy/k8s/kafka.yaml names them)");
         }
         Thread.sleep(200);
-        try {
-          existing = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-          throw new NoBrokerException("the Kafka broker at " + bootstrap + " stopped answering", e);
-        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

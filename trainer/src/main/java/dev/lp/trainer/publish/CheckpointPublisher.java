@@ -52,7 +52,12 @@ public final class CheckpointPublisher implements AutoCloseable {
   public static final int CHUNK_BYTES = 512 * 1024;
 
   /** What one {@link #publish} sent. */
-  public record Published(String version, String kind, long step, int chunks, long bytes, String sha256) {}
+  public record Published(String version, String kind, long step, int chunks, long bytes, String sha256) {
+    /** What its chunks' keys name ({@link Topics#checkpointId}). */
+    public String checkpointId() {
+      return Topics.checkpointId(kind, version, sha256);
+    }
+  }
 
   private final String bootstrap;
   private final Duration timeout;
@@ -100,7 +105,8 @@ public final class CheckpointPublisher implements AutoCloseable {
     var out = new Published(c.version(), c.manifest().kind(), c.manifest().step(), chunks.size(),
         c.manifest().weightsBytes(), c.manifest().weightsSha256());
     Published before = lastByKind.put(out.kind(), out);
-    if (before != null && !before.version().equals(out.version())) {
+    // Compared by what the chunk keys name: publishing the same checkpoint again must not retire it.
+    if (before != null && !before.checkpointId().equals(out.checkpointId())) {
       var tombstones = new ArrayList<Future<RecordMetadata>>(before.chunks());
       for (int i = 0; i < before.chunks(); i++) {
         tombstones.add(producer.send(new ProducerRecord<>(Topics.CHECKPOINTS,

@@ -50,24 +50,27 @@ class LearnAndSolveTest {
 
   @Test
   void tinyBaselineLearnsAndSolves() {
-    learnAndSolve(ModelConfig.tiny("baseline"), 1, 300, 3e-3f);
+    learnAndSolve(ModelConfig.tiny("baseline"), 1, 300, 3e-3f, 30);
   }
 
   @Test
   void tinyLstmLearnsAndSolves() {
-    // the LSTM learns more slowly per step than the Transformers (TrainingSanityTest: the same)
-    learnAndSolve(ModelConfig.tiny("lstm"), 1, 600, 1e-2f);
+    // The LSTM learns more slowly per step than the Transformers. With a 30-step warm-up it was
+    // mid-descent at step 600 (loss 0.68 on AMD EPYC, 0.79 and 10/12 solved on an Intel Xeon with
+    // AMX: kernels differ per CPU), so the run ended where small numeric differences decide; a
+    // 200-step warm-up keeps the rate high long enough to converge (loss < 1e-3 by step 900).
+    learnAndSolve(ModelConfig.tiny("lstm"), 1, 900, 1e-2f, 200);
   }
 
   @Test
   void tinyLatentProgrammerLearnsAndSolves() {
-    learnAndSolve(ModelConfig.tiny("lp").withPretrainSteps(100), 3, 300, 3e-3f);
+    learnAndSolve(ModelConfig.tiny("lp").withPretrainSteps(100), 3, 300, 3e-3f, 30);
   }
 
-  private void learnAndSolve(ModelConfig config, int latentBeams, int steps, float lr) {
+  private void learnAndSolve(ModelConfig config, int latentBeams, int steps, float lr, int warmup) {
     Assumptions.assumeTrue(!"false".equals(System.getProperty("lp.slow")), "slow tier off (-Dlp.slow=false)");
     Path out = dir.resolve(config.kind());
-    TrainSettings settings = new TrainSettings(out, steps, TASKS, lr, 30, 7, 3, 1, 1, 50, steps, false, 1f);
+    TrainSettings settings = new TrainSettings(out, steps, TASKS, lr, warmup, 7, 3, 1, 1, 50, steps, false, 1f);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     TrainLoop.Outcome outcome = new TrainLoop(settings, config, TaskSources.epochs(tasks, 7), new JsonObject(),
         new PrintStream(log, true, StandardCharsets.UTF_8)).run();

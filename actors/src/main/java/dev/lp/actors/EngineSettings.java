@@ -1,6 +1,7 @@
 package dev.lp.actors;
 
 import com.typesafe.config.Config;
+import dev.lp.search.Guidance;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param defaultLatentBeams L when a request gives none (clamped to B)
  * @param batchMaxSize most decoder steps the ModelWorker runs in one stepAll call
  * @param batchMaxDelay longest the ModelWorker holds a step to wait for more
+ * @param defaultGuidance guidance of a request that names none
  */
 public record EngineSettings(
     int maxInFlight,
@@ -31,7 +33,16 @@ public record EngineSettings(
     int defaultBeamSize,
     int defaultLatentBeams,
     int batchMaxSize,
-    Duration batchMaxDelay) {
+    Duration batchMaxDelay,
+    Guidance defaultGuidance) {
+
+  /** Settings with the default guidance {@link Guidance#DEFAULT}. */
+  public EngineSettings(int maxInFlight, int maxExamples, int maxStringLength, int maxBeamSize, int maxLatentBeams,
+      Duration defaultDeadline, Duration maxDeadline, int defaultBeamSize, int defaultLatentBeams, int batchMaxSize,
+      Duration batchMaxDelay) {
+    this(maxInFlight, maxExamples, maxStringLength, maxBeamSize, maxLatentBeams, defaultDeadline, maxDeadline,
+        defaultBeamSize, defaultLatentBeams, batchMaxSize, batchMaxDelay, Guidance.DEFAULT);
+  }
 
   public EngineSettings {
     positive("max-in-flight", maxInFlight);
@@ -51,6 +62,9 @@ public record EngineSettings(
     }
     if (batchMaxDelay == null || batchMaxDelay.isNegative()) {
       throw new IllegalArgumentException("lp.engine.batch.max-delay must be >= 0, got " + batchMaxDelay);
+    }
+    if (defaultGuidance == null) {
+      throw new IllegalArgumentException("lp.engine.default-guidance is missing");
     }
     if (defaultBeamSize > maxBeamSize) {
       throw new IllegalArgumentException(
@@ -78,6 +92,15 @@ public record EngineSettings(
         e.getInt("default-beam-size"),
         e.getInt("default-latent-beams"),
         e.getInt("batch.max-size"),
-        e.getDuration("batch.max-delay"));
+        e.getDuration("batch.max-delay"),
+        parseGuidance(e.getString("default-guidance")));
+  }
+
+  private static Guidance parseGuidance(String s) {
+    try {
+      return Guidance.parse(s);
+    } catch (IllegalArgumentException bad) {
+      throw new IllegalArgumentException("lp.engine.default-guidance: " + bad.getMessage(), bad);
+    }
   }
 }

@@ -2,6 +2,8 @@ package dev.lp.actors;
 
 import dev.lp.search.BeamSearch;
 import dev.lp.search.ModelInfo;
+import dev.lp.search.ProgramSearch;
+import dev.lp.search.SearchBudget;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.SynthesisModel.Decoder;
 import dev.lp.search.SynthesisModel.Spec;
@@ -20,8 +22,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * The first level of the two-level search: encodes the examples once, beam-searches L latent
  * codes (one step message at a time through the ModelWorker), then starts one ProgramBeam of
- * width floor(B/L) per code and tells the Session how many. A model without latent codes (the
- * baseline) skips the latent search: one ProgramBeam of width B with an empty code.
+ * width floor(B/L) per code ({@link SearchBudget#programsPerCode}) and tells its requester how
+ * many. A model without latent codes (the baseline) skips the latent search: one ProgramBeam of
+ * width B with an empty code. The program beams answer the requester directly.
  */
 final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
 
@@ -29,25 +32,38 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
 
   private record FromWorker(ModelWorker.Reply reply) implements Command {}
 
+  /** What a latent beam tells its requester. */
+  sealed interface Reply {}
+
+  /** {@code programBeams} ProgramBeams started; each will answer with ProgramBeam.Done or Failed. */
+  record ProgramBeamsStarted(int programBeams) implements Reply {}
+
+  /** A model call failed or a program beam crashed; the search cannot go on. */
+  record Failed(String why) implements Reply {}
+
   static Behavior<Command> create(
       String requestId,
       SynthesisModel model,
       List<String> inputs,
       List<String> outputs,
-      RequestValidator.Budget budget,
+      SearchBudget budget,
       RequestStats stats,
       ActorRef<ModelWorker.Command> worker,
-      ActorRef<Session.Command> session) {
+      ActorRef<Reply> replyTo,
+      ActorRef<ProgramBeam.Reply> programReplies) {
     return Behaviors.setup(
-        ctx -> new LatentBeam(ctx, requestId, model, inputs, outputs, budget, stats, worker, session));
+        ctx -> new LatentBeam(ctx, requestId, model, inputs, outputs, budget, stats, worker, replyTo, programReplies));
   }
 
   private final String requestId;
   private final SynthesisModel model;
-  private final RequestValidator.Budget budget;
+  private final List<String> inputs;
+  private final List<String> outputs;
+  private final SearchBudget budget;
   private final RequestStats stats;
   private final ActorRef<ModelWorker.Command> worker;
-  private final ActorRef<Session.Command> session;
+  private final ActorRef<Reply> replyTo;
+  private final ActorRef<ProgramBeam.Reply> programReplies;
   private final ActorRef<ModelWorker.Reply> replies;
   private Spec spec;
   private Decoder decoder;
@@ -60,17 +76,21 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
       SynthesisModel model,
       List<String> inputs,
       List<String> outputs,
-      RequestValidator.Budget budget,
+      SearchBudget budget,
       RequestStats stats,
       ActorRef<ModelWorker.Command> worker,
-      ActorRef<Session.Command> session) {
+      ActorRef<Reply> replyTo,
+      ActorRef<ProgramBeam.Reply> programReplies) {
     super(ctx);
     this.requestId = requestId;
     this.model = model;
+    this.inputs = List.copyOf(inputs);
+    this.outputs = List.copyOf(outputs);
     this.budget = budget;
     this.stats = stats;
     this.worker = worker;
-    this.session = session;
+    this.replyTo = replyTo;
+    this.programReplies = programReplies;
     this.replies = ctx.messageAdapter(ModelWorker.Reply.class, FromWorker::new);
     worker.tell(new ModelWorker.Encode(model, inputs, outputs, stats, replies));
   }
@@ -94,10 +114,10 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
     } else if (r instanceof ModelWorker.Stepped s) {
       return onStepped(s.logProbs());
     } else if (r instanceof ModelWorker.Failed f) {
-      session.tell(new Session.SearchFailed(f.message()));
+      replyTo.tell(new Failed(f.message()));
       return this;
     }
-    session.tell(new Session.SearchFailed("latent beam got an unexpected reply " + r));
+    replyTo.tell(new Failed("latent beam got an unexpected reply " + r));
     return this;
   }
 
@@ -105,7 +125,7 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
     spec = s;
     ModelInfo info = model.info();
     if (!info.hasLatents()) {
-      return fanOut(List.of(new int[0]), budget.beamSize());
+      return fanOut(List.of(new int[0]));
     }
     search =
         new BeamSearch(BeamSearch.Settings.forLatents(info, budget.latentBeams(), BeamSearch.Settings.DEFAULT_ALPHA));
@@ -118,8 +138,7 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
     try {
       update = search.update(plan, logProbs);
     } catch (RuntimeException e) {
-      session.tell(
-          new Session.SearchFailed("latent beam got bad log-probabilities: " + ModelWorker.describe(e)));
+      replyTo.tell(new Failed("latent beam got bad log-probabilities: " + ModelWorker.describe(e)));
       return this;
     }
     return next(update.parents());
@@ -138,29 +157,31 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
       codes.add(h.body());
     }
     getContext().getLog().debug("[{}] {} latent codes", requestId, codes.size());
-    return fanOut(codes, Math.max(1, budget.beamSize() / budget.latentBeams()));
+    return fanOut(codes);
   }
 
-  private Behavior<Command> fanOut(List<int[]> codes, int width) {
+  private Behavior<Command> fanOut(List<int[]> codes) {
+    ModelInfo info = model.info();
+    int width = budget.programsPerCode(info.hasLatents());
     for (int i = 0; i < codes.size(); i++) {
+      var search = new ProgramSearch(info, codes.get(i), width, BeamSearch.Settings.DEFAULT_ALPHA, budget.guidance(),
+          inputs, outputs);
+      stats.beamsDecoded.add(width);
       var child =
           getContext()
               .spawn(
-                  Behaviors.supervise(
-                          ProgramBeam.create(model, spec, codes.get(i), width, stats, worker, session))
+                  Behaviors.supervise(ProgramBeam.create(model, spec, search, stats, worker, programReplies))
                       .onFailure(SupervisorStrategy.stop()),
                   "program-beam-" + i);
       getContext().watch(child);
     }
-    session.tell(new Session.ProgramBeamsStarted(codes.size()));
+    replyTo.tell(new ProgramBeamsStarted(codes.size()));
     return this;
   }
 
   private Behavior<Command> onChildFailed(ChildFailed f) {
-    session.tell(
-        new Session.SearchFailed(
-            "program beam " + f.getRef().path().name() + " crashed: "
-                + ModelWorker.describe(f.getCause())));
+    replyTo.tell(
+        new Failed("program beam " + f.getRef().path().name() + " crashed: " + ModelWorker.describe(f.getCause())));
     return this;
   }
 }

@@ -2,6 +2,7 @@ package dev.lp.actors;
 
 import dev.lp.search.BeamSearch;
 import dev.lp.search.Candidate;
+import dev.lp.search.ProgramSearch;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.SynthesisModel.Decoder;
 import dev.lp.search.SynthesisModel.Spec;
@@ -13,9 +14,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Decodes {@code width} programs for one latent code, one Step message at a time through the
- * ModelWorker, with the pure {@link BeamSearch} choosing survivors; each finished hypothesis goes
- * to the Session (which has it verified), and BeamFinished follows the last one.
+ * Drives one latent code's {@link ProgramSearch} (the search core {@code lp eval} runs too): one
+ * Step message at a time through the ModelWorker; each program the core reports goes to its
+ * parent as {@link Found} (to be verified), and {@link Done} follows the last one.
  *
  * <p>Owns one program decoder, released as soon as the search ends; if the beam is stopped
  * early the Session's ReleaseRequest closes it.
@@ -26,25 +27,39 @@ final class ProgramBeam extends AbstractBehavior<ProgramBeam.Command> {
 
   private record FromWorker(ModelWorker.Reply reply) implements Command {}
 
+  /** What a program beam tells its requester. */
+  sealed interface Reply {}
+
+  /** The beam finished a program that is among its best so far. */
+  record Found(Candidate candidate) implements Reply {}
+
+  /**
+   * The beam has no more programs.
+   *
+   * @param pruned hypotheses the guidance removed ({@link ProgramSearch#pruned})
+   * @param diedEmpty whether it ended without a complete program
+   */
+  record Done(long pruned, boolean diedEmpty) implements Reply {}
+
+  /** A model call failed or returned something unusable; the beam has stopped. */
+  record Failed(String why) implements Reply {}
+
   static Behavior<Command> create(
       SynthesisModel model,
       Spec spec,
-      int[] latentCode,
-      int width,
+      ProgramSearch search,
       RequestStats stats,
       ActorRef<ModelWorker.Command> worker,
-      ActorRef<Session.Command> session) {
-    return Behaviors.setup(
-        ctx -> new ProgramBeam(ctx, model, spec, latentCode, width, stats, worker, session));
+      ActorRef<Reply> replyTo) {
+    return Behaviors.setup(ctx -> new ProgramBeam(ctx, model, spec, search, stats, worker, replyTo));
   }
 
   private final SynthesisModel model;
-  private final int[] latentCode;
   private final RequestStats stats;
   private final ActorRef<ModelWorker.Command> worker;
-  private final ActorRef<Session.Command> session;
+  private final ActorRef<Reply> replyTo;
   private final ActorRef<ModelWorker.Reply> replies;
-  private final BeamSearch search;
+  private final ProgramSearch search;
   private Decoder decoder;
   private BeamSearch.Plan plan;
 
@@ -52,23 +67,18 @@ final class ProgramBeam extends AbstractBehavior<ProgramBeam.Command> {
       ActorContext<Command> ctx,
       SynthesisModel model,
       Spec spec,
-      int[] latentCode,
-      int width,
+      ProgramSearch search,
       RequestStats stats,
       ActorRef<ModelWorker.Command> worker,
-      ActorRef<Session.Command> session) {
+      ActorRef<Reply> replyTo) {
     super(ctx);
     this.model = model;
-    this.latentCode = latentCode.clone();
     this.stats = stats;
     this.worker = worker;
-    this.session = session;
+    this.replyTo = replyTo;
     this.replies = ctx.messageAdapter(ModelWorker.Reply.class, FromWorker::new);
-    var info = model.info();
-    this.search = new BeamSearch(BeamSearch.Settings.forPrograms(info, width, BeamSearch.Settings.DEFAULT_ALPHA));
-    stats.beamsDecoded.add(width);
-    worker.tell(
-        new ModelWorker.OpenProgramDecoder(model, spec, new int[][] {this.latentCode}, stats, replies));
+    this.search = search;
+    worker.tell(new ModelWorker.OpenProgramDecoder(model, spec, new int[][] {search.code()}, stats, replies));
   }
 
   @Override
@@ -94,23 +104,23 @@ final class ProgramBeam extends AbstractBehavior<ProgramBeam.Command> {
   }
 
   private Behavior<Command> onStepped(float[][] logProbs) {
-    BeamSearch.Update update;
+    ProgramSearch.Step step;
     try {
-      update = search.update(plan, logProbs);
+      step = search.update(plan, logProbs);
     } catch (RuntimeException e) {
       return failed("program beam got bad log-probabilities: " + ModelWorker.describe(e));
     }
-    for (var h : update.finished()) {
-      session.tell(new Session.CandidateFound(Candidate.decode(h.tokens(), h.score(), latentCode)));
+    for (Candidate c : step.report()) {
+      replyTo.tell(new Found(c));
     }
-    return next(update.parents());
+    return next(step.parents());
   }
 
   private Behavior<Command> next(int[] parents) {
     if (search.done()) {
       worker.tell(new ModelWorker.Release(decoder, stats));
       decoder = null;
-      session.tell(new Session.BeamFinished());
+      replyTo.tell(new Done(search.pruned(), search.diedEmpty()));
       return Behaviors.stopped();
     }
     plan = search.schedule();
@@ -119,7 +129,7 @@ final class ProgramBeam extends AbstractBehavior<ProgramBeam.Command> {
   }
 
   private Behavior<Command> failed(String why) {
-    session.tell(new Session.SearchFailed(why));
+    replyTo.tell(new Failed(why));
     return Behaviors.stopped();
   }
 }

@@ -15,6 +15,8 @@ final class RequestStats {
   final LongAdder modelNanos = new LongAdder();
   final LongAdder beamsDecoded = new LongAdder();
   final LongAdder candidatesVerified = new LongAdder();
+  final LongAdder hypothesesPruned = new LongAdder();
+  final LongAdder programBeamsDied = new LongAdder();
   private final AtomicLong firstSolutionNanos = new AtomicLong(-1);
   // Read and written only by the ModelWorker (one actor, so no races): set once the request's
   // handles are closed, so late opens for it are refused instead of leaking.
@@ -33,6 +35,8 @@ final class RequestStats {
         .setCandidatesVerified(candidatesVerified.sum())
         .setModelCalls(modelCalls.sum())
         .setModelTimeMs(modelNanos.sum() / 1_000_000)
+        .setHypothesesPruned(hypothesesPruned.sum())
+        .setProgramBeamsDied(programBeamsDied.sum())
         .build();
   }
 }

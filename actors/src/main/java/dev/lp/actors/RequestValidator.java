@@ -1,5 +1,8 @@
 package dev.lp.actors;
 
+import dev.lp.search.Guidance;
+import dev.lp.search.SearchBudget;
+
 import dev.lp.dsl.Alphabet;
 import dev.lp.protocol.Error.Code;
 import dev.lp.protocol.Options;
@@ -34,8 +37,19 @@ public final class RequestValidator {
    * @param deadline wall-clock budget
    * @param streamCandidates whether inconsistent candidates are streamed too
    */
-  public record Budget(
-      int beamSize, int latentBeams, int maxPrograms, Duration deadline, boolean streamCandidates) {}
+  public record Budget(SearchBudget search, Duration deadline, boolean streamCandidates) {
+    public int beamSize() {
+      return search.beamSize();
+    }
+
+    public int latentBeams() {
+      return search.latentBeams();
+    }
+
+    public int maxPrograms() {
+      return search.maxPrograms();
+    }
+  }
 
   /** The first problem with {@code r}, or empty if the engine can serve it. */
   public Optional<dev.lp.protocol.Error> validate(SynthesisRequest r) {
@@ -131,7 +145,12 @@ public final class RequestValidator {
     int maxPrograms = Math.max(1, o.getMaxPrograms());
     Duration deadline =
         o.getDeadlineMs() == 0 ? settings.defaultDeadline() : Duration.ofMillis(o.getDeadlineMs());
-    return new Budget(b, l, maxPrograms, deadline, o.getStreamCandidates());
+    Guidance guidance = switch (o.getGuidance()) {
+      case GUIDANCE_OFF -> Guidance.OFF;
+      case GUIDANCE_PREFIX -> Guidance.PREFIX;
+      default -> settings.defaultGuidance(); // GUIDANCE_DEFAULT, or a value this worker does not know yet
+    };
+    return new Budget(new SearchBudget(b, l, maxPrograms, guidance), deadline, o.getStreamCandidates());
   }
 
   private Optional<dev.lp.protocol.Error> checkString(String s, String field) {

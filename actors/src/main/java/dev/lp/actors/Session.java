@@ -4,6 +4,7 @@ import dev.lp.protocol.Candidate;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.Solved;
 import dev.lp.protocol.SynthesisRequest;
+import dev.lp.search.DistinctPrograms;
 import dev.lp.search.SynthesisModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,17 +33,9 @@ final class Session extends AbstractBehavior<Session.Command> {
 
   sealed interface Command {}
 
-  /** The LatentBeam started {@code programBeams} ProgramBeams; each will send BeamFinished. */
-  record ProgramBeamsStarted(int programBeams) implements Command {}
+  private record FromLatentBeam(LatentBeam.Reply reply) implements Command {}
 
-  /** A program beam finished one hypothesis. */
-  record CandidateFound(dev.lp.search.Candidate candidate) implements Command {}
-
-  /** A program beam has no more hypotheses. */
-  record BeamFinished() implements Command {}
-
-  /** A model call of some beam failed; the request fails with Error INTERNAL. */
-  record SearchFailed(String why) implements Command {}
+  private record FromProgramBeam(ProgramBeam.Reply reply) implements Command {}
 
   private record WrappedVerified(Verifier.Verified verified) implements Command {}
 
@@ -109,7 +102,9 @@ final class Session extends AbstractBehavior<Session.Command> {
         ctx.spawn(
             Behaviors.supervise(
                     LatentBeam.create(
-                        stream.requestId(), model, inputs, outputs, budget, stats, worker, ctx.getSelf()))
+                        stream.requestId(), model, inputs, outputs, budget.search(), stats, worker,
+                        ctx.messageAdapter(LatentBeam.Reply.class, FromLatentBeam::new),
+                        ctx.messageAdapter(ProgramBeam.Reply.class, FromProgramBeam::new)))
                 .onFailure(SupervisorStrategy.stop()),
             "latent-beam");
     ctx.watch(latent);
@@ -127,6 +122,7 @@ final class Session extends AbstractBehavior<Session.Command> {
   private int pendingVerifications;
   private int rank;
   private int consistentFound;
+  private final DistinctPrograms reported = new DistinctPrograms();
 
   private Session(
       ActorContext<Command> ctx,
@@ -147,10 +143,8 @@ final class Session extends AbstractBehavior<Session.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(ProgramBeamsStarted.class, this::onProgramBeamsStarted)
-        .onMessage(CandidateFound.class, this::onCandidateFound)
-        .onMessage(BeamFinished.class, this::onBeamFinished)
-        .onMessage(SearchFailed.class, this::onSearchFailed)
+        .onMessage(FromLatentBeam.class, this::onLatentBeam)
+        .onMessage(FromProgramBeam.class, this::onProgramBeam)
         .onMessage(WrappedVerified.class, this::onVerified)
         .onMessageEquals(DeadlineReached.INSTANCE, this::onDeadline)
         .onSignal(ChildFailed.class, this::onChildFailed)
@@ -165,24 +159,35 @@ final class Session extends AbstractBehavior<Session.Command> {
     return this;
   }
 
-  private Behavior<Command> onProgramBeamsStarted(ProgramBeamsStarted m) {
-    expectedBeams = m.programBeams();
-    return maybeDone();
+  private Behavior<Command> onLatentBeam(FromLatentBeam m) {
+    if (m.reply() instanceof LatentBeam.ProgramBeamsStarted started) {
+      expectedBeams = started.programBeams();
+      return maybeDone();
+    }
+    return fail(((LatentBeam.Failed) m.reply()).why());
   }
 
-  private Behavior<Command> onCandidateFound(CandidateFound m) {
-    pendingVerifications++;
-    verifier.tell(new Verifier.Verify(m.candidate(), verifiedAdapter));
+  private Behavior<Command> onProgramBeam(FromProgramBeam m) {
+    if (m.reply() instanceof ProgramBeam.Found found) {
+      return onFound(found.candidate());
+    } else if (m.reply() instanceof ProgramBeam.Done done) {
+      finishedBeams++;
+      stats.hypothesesPruned.add(done.pruned());
+      if (done.diedEmpty()) {
+        stats.programBeamsDied.increment();
+      }
+      return maybeDone();
+    }
+    return fail(((ProgramBeam.Failed) m.reply()).why());
+  }
+
+  private Behavior<Command> onFound(dev.lp.search.Candidate c) {
+    // The same program from two latent codes is verified and streamed once, as eval counts it.
+    if (reported.firstTime(c)) {
+      pendingVerifications++;
+      verifier.tell(new Verifier.Verify(c, verifiedAdapter));
+    }
     return this;
-  }
-
-  private Behavior<Command> onBeamFinished(BeamFinished m) {
-    finishedBeams++;
-    return maybeDone();
-  }
-
-  private Behavior<Command> onSearchFailed(SearchFailed m) {
-    return fail(m.why());
   }
 
   private Behavior<Command> onChildFailed(ChildFailed f) {

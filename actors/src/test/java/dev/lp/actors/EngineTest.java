@@ -33,9 +33,10 @@ class EngineTest {
     testKit.shutdownTestKit();
   }
 
+  /** Unguided by default: these tests pin the engine's mechanics on scripted candidates. */
   static EngineSettings settings(int maxInFlight) {
-    return new EngineSettings(
-        maxInFlight, 10, 100, 20, 5, Duration.ofSeconds(5), Duration.ofSeconds(30), 4, 1, 32, Duration.ofMillis(5));
+    return new EngineSettings(maxInFlight, 10, 100, 20, 5, Duration.ofSeconds(5), Duration.ofSeconds(30), 4, 1, 32,
+        Duration.ofMillis(5), dev.lp.search.Guidance.OFF);
   }
 
   private ActorRef<Engine.Command> engine(FakeModel model, int maxInFlight) {

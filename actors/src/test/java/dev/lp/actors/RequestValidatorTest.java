@@ -1,5 +1,8 @@
 package dev.lp.actors;
 
+import dev.lp.search.Guidance;
+import dev.lp.search.SearchBudget;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +41,8 @@ class RequestValidatorTest {
     var r = valid().build();
     assertTrue(validator.validate(r).isEmpty());
     var b = validator.budget(r);
-    assertEquals(new RequestValidator.Budget(4, 2, 1, Duration.ofSeconds(2), false), b);
+    assertEquals(new RequestValidator.Budget(new SearchBudget(4, 2, 1, Guidance.DEFAULT), Duration.ofSeconds(2), false),
+        b);
   }
 
   @Test
@@ -47,10 +51,20 @@ class RequestValidatorTest {
         valid()
             .setOptions(
                 Options.newBuilder().setBeamSize(8).setLatentBeams(4).setMaxPrograms(3)
-                    .setDeadlineMs(700).setStreamCandidates(true))
+                    .setDeadlineMs(700).setStreamCandidates(true).setGuidance(dev.lp.protocol.Guidance.GUIDANCE_OFF))
             .build();
     assertEquals(
-        new RequestValidator.Budget(8, 4, 3, Duration.ofMillis(700), true), validator.budget(r));
+        new RequestValidator.Budget(new SearchBudget(8, 4, 3, Guidance.OFF), Duration.ofMillis(700), true),
+        validator.budget(r));
+  }
+
+  @Test
+  void guidanceDefaultsToTheWorkersAndIsKeptWhenNamed() {
+    var prefix = valid().setOptions(Options.newBuilder().setGuidance(dev.lp.protocol.Guidance.GUIDANCE_PREFIX)).build();
+    assertEquals(Guidance.PREFIX, validator.budget(prefix).search().guidance());
+    var unknown = valid().setOptions(Options.newBuilder().setGuidanceValue(99)).build();
+    assertTrue(validator.validate(unknown).isEmpty(), "a mode this worker does not know is served with its default");
+    assertEquals(Guidance.DEFAULT, validator.budget(unknown).search().guidance());
   }
 
   @Test

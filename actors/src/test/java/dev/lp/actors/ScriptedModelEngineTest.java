@@ -129,4 +129,43 @@ class ScriptedModelEngineTest {
     assertTrue(widest > 1, "some stepAll call saw several sessions: " + model.decodersPerStepAll());
     awaitNoHandles(model);
   }
+
+  @Test
+  void theEngineServesTheSearchEvalMeasures() {
+    // One scripted model, one search core: the engine's streamed candidates are exactly what
+    // lp eval's TwoLevelSearch reports, in the same order (one program beam, so one order), for
+    // each guidance mode; guided, the inconsistent first choice is pruned and counted.
+    List<Entry> entries = List.of(
+        entry(new int[0], "GetToken(WORD, 1)"),
+        entry(new int[0], "GetToken(NUMBER, 1)"),
+        entry(new int[0], "GetToken(NUMBER, -1)"),
+        entry(new int[0], "GetAll(NUMBER)"),
+        entry(new int[0], "GetToken(ALPHANUM, 2)"));
+    for (var mode : List.of(dev.lp.protocol.Guidance.GUIDANCE_OFF, dev.lp.protocol.Guidance.GUIDANCE_PREFIX)) {
+      var model = ScriptedModel.builder().baseline().version("scripted-baseline").task(IN, OUT, entries).build();
+      var opts = Options.newBuilder().setBeamSize(4).setMaxPrograms(10).setStreamCandidates(true)
+          .setGuidance(mode).build();
+      var events = run(model, opts, "same-" + mode);
+      List<String> served = events.stream().filter(e -> e.getKindCase() == KindCase.CANDIDATE)
+          .map(e -> e.getCandidate().getProgramText()).toList();
+      var guidance = mode == dev.lp.protocol.Guidance.GUIDANCE_OFF
+          ? dev.lp.search.Guidance.OFF : dev.lp.search.Guidance.PREFIX;
+      List<String> measured = new ArrayList<>();
+      var outcome = new dev.lp.search.TwoLevelSearch(model).search(IN, OUT,
+          new dev.lp.search.SearchBudget(4, 1, 10, guidance), 0, c -> {
+            measured.add(ProgramText.print(c.programOrNull()));
+            return true;
+          });
+      assertEquals(measured, served, "guidance " + guidance);
+      var stats = events.get(events.size() - 1).getFinished().getStats();
+      assertEquals(outcome.pruned(), stats.getHypothesesPruned(), "guidance " + guidance);
+      if (guidance == dev.lp.search.Guidance.PREFIX) {
+        assertTrue(stats.getHypothesesPruned() > 0);
+        assertTrue(!served.contains("GetToken(WORD, 1)"), "pruned before it finished: " + served);
+      } else {
+        assertTrue(served.contains("GetToken(WORD, 1)"), served.toString());
+      }
+      awaitNoHandles(model);
+    }
+  }
 }

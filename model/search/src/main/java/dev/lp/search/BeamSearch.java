@@ -37,6 +37,9 @@ import java.util.Set;
  *   <li>With a {@link Settings#constraint()}, each live row carries the constraint's state for its
  *       own prefix and a token the constraint disallows (given the tokens left before max length)
  *       counts as -infinity, so program beams spend no slot on sequences that are not programs.
+ *   <li>Rows whose constraint states are equivalent ({@link TokenConstraint#equivalenceKey}) are
+ *       merged: of the candidates that would survive a step, only the best-scoring one per key
+ *       does, and the next candidate takes the freed slot.
  *   <li>EOS is no candidate before {@link Settings#minTokens()} tokens were generated, so no
  *       hypothesis is shorter (latent beams: at least one code, as every code in training has).
  * </ul>
@@ -280,6 +283,7 @@ public final class BeamSearch {
   private double[] liveLogProb;
   private long[] liveState;
   private int step;
+  private long merged;
   private Plan pending;
   private final List<Hypothesis> finished = new ArrayList<>();
 
@@ -392,6 +396,7 @@ public final class BeamSearch {
     List<Double> nextLogProb = new ArrayList<>();
     List<Integer> parents = new ArrayList<>();
     long[] nextState = new long[k];
+    Set<Long> keysThisStep = new HashSet<>();
     for (int rank = 0; rank < ranked.size(); rank++) {
       long[] c = ranked.get(rank);
       double total = Double.longBitsToDouble(c[0]);
@@ -408,7 +413,13 @@ public final class BeamSearch {
           now.add(hypothesis(seq, total, false));
         } else {
           if (constraint != null) {
-            nextState[nextLive.size()] = constraint.advance(liveState[r], v);
+            long state = constraint.advance(liveState[r], v);
+            long key = constraint.equivalenceKey(state);
+            if (key != TokenConstraint.NO_KEY && !keysThisStep.add(key)) {
+              merged++; // a better-scoring equivalent row survives; this slot goes to the next candidate
+              continue;
+            }
+            nextState[nextLive.size()] = state;
           }
           nextLive.add(seq);
           nextLogProb.add(total);
@@ -447,6 +458,14 @@ public final class BeamSearch {
    */
   public List<Hypothesis> results() {
     return distinctRanked(finished, settings.beamWidth());
+  }
+
+  /**
+   * Candidate rows dropped because a better-scoring row of the same step had an equivalent
+   * constraint state ({@link TokenConstraint#equivalenceKey}).
+   */
+  public long merged() {
+    return merged;
   }
 
   /** Every hypothesis finished so far, in finishing order (for diagnostics). */

@@ -5,11 +5,16 @@ package dev.lp.search;
  * BeamSearch} keeps one {@code long} state per live row (carried through reorders, so it follows
  * the row's own prefix) and gives every disallowed token -infinity before choosing the top-k.
  *
- * <p>Contract: implementations are immutable and thread-safe (one instance serves every beam),
- * and {@link #advance} accepts every token that {@link #allowed} admitted for that state. A row
- * whose state admits no token dies, like a row whose log-probabilities are all -infinity.
+ * <p>Contract: {@link #advance} accepts every token that {@link #allowed} admitted for that state.
+ * A row whose state admits no token dies, like a row whose log-probabilities are all -infinity.
+ * The grammar ({@link #programGrammar()}) is stateless and serves every beam; a per-task
+ * constraint such as {@link PrefixGuidance} keeps a table of the states it made and has one owner
+ * (one beam) at a time.
  */
 public interface TokenConstraint {
+
+  /** {@link #equivalenceKey} of a state that is equivalent to no other. */
+  long NO_KEY = Long.MIN_VALUE;
 
   /** Number of token ids covered; must equal the beam's vocabulary. */
   int vocab();
@@ -31,6 +36,15 @@ public interface TokenConstraint {
    * end in time, so no row is cut at the maximum length.
    */
   void allowed(long state, int budget, boolean[] allowed);
+
+  /**
+   * Hypotheses whose states share a key other than {@link #NO_KEY} have the same allowed
+   * continuations and the same outcome once finished, so a beam keeps only the best-scoring of
+   * them. The default: every state is distinct.
+   */
+  default long equivalenceKey(long state) {
+    return NO_KEY;
+  }
 
   /**
    * The exact DSL program grammar ({@link dev.lp.dsl.TokenGrammar}) over the 316 program tokens:

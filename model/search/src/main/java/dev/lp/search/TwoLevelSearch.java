@@ -52,6 +52,9 @@ public final class TwoLevelSearch {
    * @param stoppedEarly true when the listener asked to stop (a candidate or {@code keepGoing})
    * @param decoded every program the beams returned, best score first, a program that came from
    *     two codes once per code (the beams' contents, for diversity measures)
+   * @param pruned hypotheses the guidance removed ({@link ProgramSearch#pruned}), summed over beams
+   * @param beamsDied program beams that ended without a complete program
+   * @param programBeams program beams run
    */
   public record Outcome(
       List<Candidate> candidates,
@@ -59,7 +62,10 @@ public final class TwoLevelSearch {
       int latentSteps,
       int programSteps,
       boolean stoppedEarly,
-      List<Candidate> decoded) {
+      List<Candidate> decoded,
+      long pruned,
+      int beamsDied,
+      int programBeams) {
     public Outcome {
       candidates = List.copyOf(candidates);
       latentCodes = latentCodes.stream().map(int[]::clone).toList();
@@ -107,18 +113,12 @@ public final class TwoLevelSearch {
    * @throws IllegalArgumentException naming the bad value
    */
   public static void checkBudget(int beamSize, int latentBeams) {
-    if (beamSize < 1) {
-      throw new IllegalArgumentException("beam size B must be >= 1, got " + beamSize);
-    }
-    if (latentBeams < 1 || latentBeams > beamSize) {
-      throw new IllegalArgumentException("latent beams L must be in 1..B=" + beamSize + ", got " + latentBeams);
-    }
+    SearchBudget.of(beamSize, latentBeams);
   }
 
   /** Programs per latent code, ⌊B/L⌋ (B for the baseline, which has one code). */
   public static int programsPerCode(int beamSize, int latentBeams, boolean hasLatents) {
-    checkBudget(beamSize, latentBeams);
-    return hasLatents ? beamSize / latentBeams : beamSize;
+    return SearchBudget.of(beamSize, latentBeams).programsPerCode(hasLatents);
   }
 
   /** Blocking search; the candidates, best first. */
@@ -148,7 +148,22 @@ public final class TwoLevelSearch {
    */
   public Outcome search(List<String> inputs, List<String> outputs, int beamSize, int latentBeams, int programLength,
       CandidateListener listener) {
-    checkBudget(beamSize, latentBeams);
+    return search(inputs, outputs, SearchBudget.of(beamSize, latentBeams), programLength, listener);
+  }
+
+  /**
+   * The search under a full budget (guidance included): the entry point the others lead to.
+   * Each distinct program is reported to {@code listener} once, when the first beam finishes it.
+   *
+   * @throws IllegalArgumentException for a bad budget or malformed examples
+   */
+  public Outcome search(List<String> inputs, List<String> outputs, SearchBudget budget, int programLength,
+      CandidateListener listener) {
+    if (budget == null) {
+      throw new IllegalArgumentException("budget is null");
+    }
+    int beamSize = budget.beamSize();
+    int latentBeams = budget.latentBeams();
     Consistency.checkExamples(inputs, outputs);
     if (listener == null) {
       throw new IllegalArgumentException("listener is null");
@@ -161,14 +176,14 @@ public final class TwoLevelSearch {
       if (lp) {
         LatentResult latent = searchLatents(spec, info, latentBeams, listener);
         if (latent.stopped) {
-          return new Outcome(List.of(), List.of(), latent.steps, 0, true, List.of());
+          return new Outcome(List.of(), List.of(), latent.steps, 0, true, List.of(), 0, 0, 0);
         }
         codes = latent.codes;
         latentSteps = latent.steps;
       } else {
         codes = List.of(new int[0]);
       }
-      int width = programsPerCode(beamSize, latentBeams, lp);
+      int width = budget.programsPerCode(lp);
       if (info.continuousLatents()) {
         if (programLength < 1) {
           throw new IllegalArgumentException("model " + info.version() + " (kind " + info.kind() + ") has continuous"
@@ -179,10 +194,10 @@ public final class TwoLevelSearch {
               + " latent sequence per task: L must be 1, got " + latentBeams);
         }
         int samples = info.sampledLatents() ? latentBeams : 1;
-        return searchPrograms(info, java.util.Collections.nCopies(samples, new int[0]), beamSize / samples, listener, 0,
-            false, i -> model.programDecoderForLength(spec, programLength, i));
+        return searchPrograms(info, java.util.Collections.nCopies(samples, new int[0]), beamSize / samples, budget, inputs,
+            outputs, listener, 0, false, i -> model.programDecoderForLength(spec, programLength, i));
       }
-      return searchPrograms(info, codes, width, listener, latentSteps, lp,
+      return searchPrograms(info, codes, width, budget, inputs, outputs, listener, latentSteps, lp,
           i -> model.programDecoder(spec, new int[][] {codes.get(i)}));
     }
   }
@@ -206,7 +221,8 @@ public final class TwoLevelSearch {
     }
     List<int[]> given = codes.stream().map(int[]::clone).toList();
     try (SynthesisModel.Spec spec = model.encode(inputs, outputs)) {
-      return searchPrograms(info, given, programsPerCode, c -> true, 0, true,
+      return searchPrograms(info, given, programsPerCode, SearchBudget.of(programsPerCode, 1), inputs, outputs,
+          c -> true, 0, true,
           i -> model.programDecoder(spec, new int[][] {given.get(i)}));
     }
   }
@@ -243,15 +259,13 @@ public final class TwoLevelSearch {
   }
 
   /** One code's program beam and its decoder. */
-  private static final class ProgramBeam {
-    final int[] code;
-    final BeamSearch beam;
+  private static final class Beam {
+    final ProgramSearch search;
     final SynthesisModel.Decoder decoder;
     boolean closed;
 
-    ProgramBeam(int[] code, BeamSearch beam, SynthesisModel.Decoder decoder) {
-      this.code = code;
-      this.beam = beam;
+    Beam(ProgramSearch search, SynthesisModel.Decoder decoder) {
+      this.search = search;
       this.decoder = decoder;
     }
 
@@ -264,20 +278,22 @@ public final class TwoLevelSearch {
     }
   }
 
-  private Outcome searchPrograms(ModelInfo info, List<int[]> codes, int width,
-      CandidateListener listener, int latentSteps, boolean lp,
+  private Outcome searchPrograms(ModelInfo info, List<int[]> codes, int width, SearchBudget budget,
+      List<String> inputs, List<String> outputs, CandidateListener listener, int latentSteps, boolean lp,
       java.util.function.IntFunction<SynthesisModel.Decoder> decoderFor) {
-    BeamSearch.Settings settings =
-        BeamSearch.Settings.forPrograms(info, width, alpha).withConstraint(programConstraint);
-    List<ProgramBeam> active = new ArrayList<>();
-    List<ProgramBeam> all = new ArrayList<>();
+    List<Beam> active = new ArrayList<>();
+    List<Beam> all = new ArrayList<>();
+    DistinctPrograms reported = new DistinctPrograms();
     int steps = 0;
     boolean stopped = false;
     try {
       for (int i = 0; i < codes.size(); i++) {
-        ProgramBeam pb = new ProgramBeam(codes.get(i), new BeamSearch(settings), decoderFor.apply(i));
-        active.add(pb);
-        all.add(pb);
+        ProgramSearch ps = budget.guidance() == Guidance.OFF
+            ? new ProgramSearch(info, codes.get(i), width, alpha, programConstraint)
+            : new ProgramSearch(info, codes.get(i), width, alpha, budget.guidance(), inputs, outputs);
+        Beam b = new Beam(ps, decoderFor.apply(i));
+        active.add(b);
+        all.add(b);
       }
       while (!active.isEmpty() && !stopped) {
         if (!listener.keepGoing()) {
@@ -287,10 +303,10 @@ public final class TwoLevelSearch {
         List<SynthesisModel.Decoder> decoders = new ArrayList<>(active.size());
         List<int[]> feeds = new ArrayList<>(active.size());
         List<BeamSearch.Plan> plans = new ArrayList<>(active.size());
-        for (ProgramBeam pb : active) {
-          BeamSearch.Plan plan = pb.beam.schedule();
+        for (Beam b : active) {
+          BeamSearch.Plan plan = b.search.schedule();
           plans.add(plan);
-          decoders.add(pb.decoder);
+          decoders.add(b.decoder);
           feeds.add(plan.tokens());
         }
         List<float[][]> out = model.stepAll(decoders, feeds);
@@ -299,42 +315,42 @@ public final class TwoLevelSearch {
           throw new IllegalStateException("model.stepAll returned " + (out == null ? "null" : out.size())
               + " results for " + active.size() + " decoders");
         }
-        List<ProgramBeam> next = new ArrayList<>(active.size());
+        List<Beam> next = new ArrayList<>(active.size());
         for (int i = 0; i < active.size() && !stopped; i++) {
-          ProgramBeam pb = active.get(i);
-          BeamSearch.Update update = pb.beam.update(plans.get(i), out.get(i));
-          List<BeamSearch.Hypothesis> best = pb.beam.results();
-          for (BeamSearch.Hypothesis h : update.finished()) {
-            if (best.contains(h) && !listener.onCandidate(candidate(h, pb.code))) {
+          Beam b = active.get(i);
+          ProgramSearch.Step step = b.search.update(plans.get(i), out.get(i));
+          for (Candidate c : step.report()) {
+            if (reported.firstTime(c) && !listener.onCandidate(c)) {
               stopped = true;
               break;
             }
           }
-          if (pb.beam.done()) {
-            pb.close();
+          if (b.search.done()) {
+            b.close();
           } else {
-            pb.decoder.reorder(update.parents());
-            next.add(pb);
+            b.decoder.reorder(step.parents());
+            next.add(b);
           }
         }
         active = next;
       }
     } finally {
-      for (ProgramBeam pb : all) {
-        pb.close();
+      for (Beam b : all) {
+        b.close();
       }
     }
     List<Candidate> decoded = decoded(all);
-    return new Outcome(distinct(decoded), lp ? codes : List.of(), latentSteps, steps, stopped, decoded);
+    long pruned = all.stream().mapToLong(b -> b.search.pruned()).sum();
+    int died = (int) all.stream().filter(b -> b.search.diedEmpty()).count();
+    return new Outcome(distinct(decoded), lp ? codes : List.of(), latentSteps, steps, stopped, decoded, pruned,
+        died, all.size());
   }
 
   /** Every beam's results, best score first. */
-  private static List<Candidate> decoded(List<ProgramBeam> beams) {
+  private static List<Candidate> decoded(List<Beam> beams) {
     List<Candidate> cands = new ArrayList<>();
-    for (ProgramBeam pb : beams) {
-      for (BeamSearch.Hypothesis h : pb.beam.results()) {
-        cands.add(candidate(h, pb.code));
-      }
+    for (Beam b : beams) {
+      cands.addAll(b.search.results());
     }
     cands.sort(BY_SCORE);
     return cands;
@@ -350,10 +366,6 @@ public final class TwoLevelSearch {
       }
     }
     return out;
-  }
-
-  private static Candidate candidate(BeamSearch.Hypothesis h, int[] code) {
-    return Candidate.decode(h.tokens(), h.score(), code);
   }
 
   private static boolean isComplete(Candidate c) {

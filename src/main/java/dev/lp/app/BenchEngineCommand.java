@@ -85,6 +85,10 @@ public final class BenchEngineCommand implements Callable<Integer> {
   @Option(names = "--latent-beams", defaultValue = "3", description = "latent beams L (default: ${DEFAULT-VALUE})")
   int latentBeams;
 
+  @Option(names = "--guidance", defaultValue = "prefix",
+      description = "execution guidance of every request: off | prefix (default: ${DEFAULT-VALUE})")
+  String guidance;
+
   @Option(names = "--concurrency", defaultValue = "4", description = "most requests in flight (default: ${DEFAULT-VALUE})")
   int concurrency;
 
@@ -238,6 +242,11 @@ public final class BenchEngineCommand implements Callable<Integer> {
     if (warmup < 0 || warmup > 1000) {
       throw new ParameterException(cl, "--warmup must be in 0..1000, got " + warmup);
     }
+    try {
+      mode();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cl, "--guidance: " + e.getMessage());
+    }
     if (beam < 1 || beam > 100) {
       throw new ParameterException(cl, "--beam must be in 1..100, got " + beam);
     }
@@ -286,7 +295,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
     for (int i = 0; i < ts.size(); i++) {
       Task t = ts.get(i);
       var req = SynthesisClient.request(prefix + i, t.inputs(), t.outputs());
-      req.getOptionsBuilder().setBeamSize(beam).setLatentBeams(latent ? latentBeams : 1).setDeadlineMs(deadlineMs);
+      req.getOptionsBuilder().setBeamSize(beam).setLatentBeams(latent ? latentBeams : 1).setDeadlineMs(deadlineMs)
+          .setGuidance(dev.lp.protocol.Guidance.valueOf("GUIDANCE_" + mode().name()));
       out.add(req.build());
     }
     return out;
@@ -442,12 +452,13 @@ public final class BenchEngineCommand implements Callable<Integer> {
         "Path: embedded KRaft broker on %s (%d partitions), one worker started by `Worker.start` as `lp serve` does "
             + "(batch max-size %d, max-delay %s; intake max-in-flight %d), and a client in the same JVM sending "
             + "SynthesisRequests to %s and reading %s. %d tasks sampled with seed %d (paper sampler config%s), "
-            + "B=%d, L=%d, at most %d requests in flight, deadline %s; %d warm-up requests first, not counted.%n%n",
+            + "B=%d, L=%d, guidance %s, at most %d requests in flight, deadline %s; %d warm-up requests first, not "
+            + "counted.%n%n",
         run.bootstrap(), run.partitions(), conf.getInt("lp.engine.batch.max-size"),
         conf.getDuration("lp.engine.batch.max-delay").toMillis() + " ms", conf.getInt("lp.kafka.intake.max-in-flight"),
         Topics.REQUESTS, Topics.RESULTS, tasks, seed,
         maxExpressions == 10 ? "" : ", at most " + maxExpressions + " expression(s) per program", beam, latentBeams,
-        concurrency,
+        mode().label(), concurrency,
         deadline(conf).toMillis() + " ms" + (deadlineMs == 0 ? " (worker default)" : ""), warmup));
     if (!model.info().hasLatents()) {
       md.append("The model is a baseline (no latent codes): each request runs one program beam of width B, L is unused.\n\n");
@@ -593,5 +604,9 @@ public final class BenchEngineCommand implements Callable<Integer> {
     }
     long us = percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile);
     return String.format(Locale.ROOT, "%,.0f ms", us / 1000.0);
+  }
+
+  private dev.lp.search.Guidance mode() {
+    return dev.lp.search.Guidance.parse(guidance);
   }
 }

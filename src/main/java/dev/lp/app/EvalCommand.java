@@ -13,6 +13,7 @@ import dev.lp.eval.EvalReport;
 import dev.lp.eval.Evaluator;
 import dev.lp.eval.ModelResult;
 import dev.lp.eval.SettingResult;
+import dev.lp.search.Guidance;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.TwoLevelSearch;
 import java.io.IOException;
@@ -87,6 +88,16 @@ public final class EvalCommand implements Callable<Integer> {
       description = "latent beams for every B, capped at B (default: floor(sqrt(B)); the baseline always uses 1)")
   Integer latentBeams;
 
+  @Option(names = "--guidance", split = ",", defaultValue = "prefix", paramLabel = "MODE[,MODE...]",
+      description = "execution guidance of the program beams, one evaluation per mode: off (the paper's protocol),"
+          + " prefix (what the engine serves by default) (default: ${DEFAULT-VALUE})")
+  List<String> guidance;
+
+  @Option(names = "--hidden", defaultValue = "4", paramLabel = "K",
+      description = "hidden examples per --sample task, to measure whether found programs generalise (default:"
+          + " ${DEFAULT-VALUE}; 0 samples the 4-example tasks of earlier evaluations)")
+  int hidden;
+
   @Option(names = "--sweep", description = "also sweep L over 1,2,3,5,10 at B=10 (first dataset, latent models)")
   boolean sweep;
 
@@ -129,7 +140,9 @@ public final class EvalCommand implements Callable<Integer> {
         loaded.add(load(checkpoint, err));
       }
       for (int i = 0; i < checkpoints.size(); i++) {
-        models.add(evaluate(checkpoints.get(i).toString(), loaded.get(i), datasets, err));
+        for (Guidance g : modes()) {
+          models.add(evaluate(checkpoints.get(i) + " guidance=" + g.label(), loaded.get(i), g, datasets, err));
+        }
       }
     } finally {
       loaded.forEach(SynthesisModel::close);
@@ -178,6 +191,10 @@ public final class EvalCommand implements Callable<Integer> {
     }
     if (beams.stream().distinct().count() != beams.size()) {
       throw usage("--beams repeats a beam size: " + beams);
+    }
+    modes();
+    if (hidden < 0 || hidden > 60) {
+      throw usage("--hidden must be in 0..60, got " + hidden);
     }
     if (latentBeams != null && latentBeams < 1) {
       throw usage("--latent-beams must be >= 1, got " + latentBeams);
@@ -230,9 +247,10 @@ public final class EvalCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw usage("--max-expressions: " + e.getMessage());
       }
-      List<Task> tasks = new TaskSampler(config).stream(seed, 0, sample).toList();
+      List<Task> tasks = new TaskSampler(config).streamWithHidden(seed, 0, sample, hidden).toList();
       // The paper's numbers are a fair reference only for its own distribution.
-      out.add(new Dataset("sample(seed=" + seed + ", n=" + sample + ", max-expressions=" + maxExpressions + ")",
+      out.add(new Dataset("sample(seed=" + seed + ", n=" + sample + ", max-expressions=" + maxExpressions
+          + (hidden > 0 ? ", hidden=" + hidden : "") + ")",
           tasks, maxExpressions == SamplerConfig.paper().maxExpressions()));
     }
     if (golden) {
@@ -265,8 +283,30 @@ public final class EvalCommand implements Callable<Integer> {
     return model;
   }
 
-  private ModelResult evaluate(String name, SynthesisModel model, List<Dataset> datasets, PrintWriter err) {
-    Evaluator evaluator = new Evaluator(model);
+  /** The --guidance modes, in order, each once. */
+  private List<Guidance> modes() {
+    List<Guidance> out = new ArrayList<>();
+    for (String g : guidance) {
+      Guidance mode;
+      try {
+        mode = Guidance.parse(g);
+      } catch (IllegalArgumentException e) {
+        throw usage("--guidance: " + e.getMessage());
+      }
+      if (out.contains(mode)) {
+        throw usage("--guidance repeats " + mode.label());
+      }
+      out.add(mode);
+    }
+    if (out.isEmpty()) {
+      throw usage("--guidance needs at least one mode");
+    }
+    return out;
+  }
+
+  private ModelResult evaluate(String name, SynthesisModel model, Guidance mode, List<Dataset> datasets,
+      PrintWriter err) {
+    Evaluator evaluator = new Evaluator(model, mode);
     var settings = evaluator.settings(beams, latentBeams);
     List<DatasetResult> results = new ArrayList<>();
     for (int i = 0; i < datasets.size(); i++) {
@@ -283,8 +323,9 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private static String summary(SettingResult r) {
-    return String.format(Locale.ROOT, "B=%d L=%d %.1f%%%s", r.setting().beamSize(), r.setting().latentBeams(),
-        100 * r.accuracy(), r.errors() == 0 ? "" : " (" + r.errors() + " model errors)");
+    return String.format(Locale.ROOT, "B=%d L=%d %.1f%%%s%s", r.setting().beamSize(), r.setting().latentBeams(),
+        100 * r.accuracy(), r.hasHidden() ? String.format(Locale.ROOT, " (generalises %.1f%%)", 100 * r.generalisation())
+        : "", r.errors() == 0 ? "" : " (" + r.errors() + " model errors)");
   }
 
   /** A progress bar per phase (evaluation, sweep) of one model on one dataset. */

@@ -61,6 +61,12 @@ public final class GenerateCommand implements Callable<Integer> {
       description = "longest output in characters (default: ${DEFAULT-VALUE})")
   int maxOutputLength;
 
+  @Option(names = "--hidden", defaultValue = "0", paramLabel = "K",
+      description = "also write K hidden examples per task (hidden_inputs/hidden_outputs, same program; sampled with"
+          + " the shown ones, so the tasks differ from K=0's) to test whether a found program generalises"
+          + " (default: ${DEFAULT-VALUE})")
+  int hidden;
+
   @Override
   public Integer call() {
     int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -73,13 +79,16 @@ public final class GenerateCommand implements Callable<Integer> {
     if (start < 0) {
       throw usage("--start must be >= 0, got " + start);
     }
+    if (hidden < 0 || hidden > 60) {
+      throw usage("--hidden must be in 0..60, got " + hidden);
+    }
     if (start > Long.MAX_VALUE - count) {
       throw usage("--start + --count must stay below 2^63, got " + start + " + " + count);
     }
     SamplerConfig config;
     try {
       SamplerConfig p = SamplerConfig.paper();
-      config = new SamplerConfig(p.examples(), p.minExpressions(), maxExpressions, maxInputLength,
+      config = new SamplerConfig(p.examples() + hidden, p.minExpressions(), maxExpressions, maxInputLength,
           maxOutputLength, p.minInputTokens(), p.maxInputTokens(), p.maxRepeats(), p.maxTokenLength());
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage().replace("maxExpressions", "--max-expressions")
@@ -94,7 +103,8 @@ public final class GenerateCommand implements Callable<Integer> {
     long startNanos = System.nanoTime();
     long[] written = {0};
     try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      sampler.run(seed, start, count, GenerateCommand::jsonLine, line -> {
+      // The same tasks TaskSampler.streamWithHidden gives eval: sampled with 4 + K examples, the last K hidden.
+      sampler.run(seed, start, count, (i, task) -> jsonLine(i, task.hideLast(hidden)), line -> {
         try {
           w.write(line);
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.dsl.TaskJsonl;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.Options;
+import dev.lp.search.Guidance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,10 @@ public final class SynthesizeCommand implements Callable<Integer> {
   @Option(names = "--stream", description = "Also stream inconsistent candidates.")
   boolean stream;
 
+  @Option(names = "--guidance", paramLabel = "MODE",
+      description = "Execution guidance: off or prefix (default: the worker's, lp.engine.default-guidance).")
+  String guidance;
+
   @Option(names = "--request-id", description = "Request id (default: a random UUID).")
   String requestId;
 
@@ -69,6 +74,20 @@ public final class SynthesizeCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON file whose keys override the defaults.")
   Path config;
+
+  /** The --guidance option as the protocol's enum; GUIDANCE_DEFAULT when not given. */
+  private dev.lp.protocol.Guidance wireGuidance() {
+    if (guidance == null) {
+      return dev.lp.protocol.Guidance.GUIDANCE_DEFAULT;
+    }
+    Guidance g;
+    try {
+      g = Guidance.parse(guidance);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--guidance: " + e.getMessage());
+    }
+    return dev.lp.protocol.Guidance.valueOf("GUIDANCE_" + g.name());
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -79,7 +98,8 @@ public final class SynthesizeCommand implements Callable<Integer> {
     String id = requestId == null ? UUID.randomUUID().toString() : requestId;
     var request = SynthesisClient.request(id, inputs, outputs)
         .setOptions(Options.newBuilder().setBeamSize(beam).setLatentBeams(latentBeams)
-            .setMaxPrograms(maxPrograms).setDeadlineMs(deadlineMs).setStreamCandidates(stream));
+            .setMaxPrograms(maxPrograms).setDeadlineMs(deadlineMs).setStreamCandidates(stream)
+            .setGuidance(wireGuidance()));
     String servers = bootstrap != null ? bootstrap : conf.getString("lp.kafka.bootstrap-servers");
     Duration wait = waitMs > 0 ? Duration.ofMillis(waitMs)
         : (deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : conf.getDuration("lp.engine.default-deadline"))

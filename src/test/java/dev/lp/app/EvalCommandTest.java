@@ -110,11 +110,11 @@ class EvalCommandTest {
     Path results = dir.resolve("docs/RESULTS.md");
     Run run = lp("--checkpoint", dir.resolve("lp").toString(), "--checkpoint", dir.resolve("base").toString(),
         "--tasks", tasksFile.toString(), "--beams", "1,10", "--sweep", "--json", json.toString(),
-        "--results", results.toString(), "--section", "eval-test");
+        "--results", results.toString(), "--section", "eval-test", "--guidance", "off");
     assertEquals(0, run.exit(), run.err());
 
-    String lpName = dir.resolve("lp").toString();
-    String baseName = dir.resolve("base").toString();
+    String lpName = dir.resolve("lp") + " guidance=off";
+    String baseName = dir.resolve("base") + " guidance=off";
     assertTrue(run.out().contains("| " + lpName + " (lp) | 16.7% (L=1) | 33.3% (L=3) |"), run.out());
     assertTrue(run.out().contains("| " + baseName + " (baseline) | 16.7% (L=1) | 16.7% (L=1) |"), run.out());
     assertTrue(run.out().contains("| Latent Programmer — paper, 1K held-out | 51% | 57% |"), run.out());
@@ -164,7 +164,9 @@ class EvalCommandTest {
     JsonArray ds = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("models").get(0)
         .getAsJsonObject().getAsJsonArray("datasets");
     assertEquals(7, ds.size());
-    assertEquals("sample(seed=4, n=3, max-expressions=2)", ds.get(0).getAsJsonObject().get("dataset").getAsString());
+    assertTrue(run.err().contains("B=1 L=1") && run.err().contains("(generalises "), "sampled tasks carry 4 hidden"
+        + " examples, so generalisation is measured: " + run.err());
+    assertEquals("sample(seed=4, n=3, max-expressions=2, hidden=4)", ds.get(0).getAsJsonObject().get("dataset").getAsString());
     assertFalse(ds.get(0).getAsJsonObject().get("paperComparable").getAsBoolean());
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
@@ -203,6 +205,10 @@ class EvalCommandTest {
             accented.toString(), "--results", res},
         {"--limit must be >= 1", "--checkpoint", ck, "--tasks", tasksFile.toString(), "--limit", "0", "--results", res},
         {"--sample must be >= 1", "--checkpoint", ck, "--sample", "0", "--results", res},
+        {"--guidance: guidance must be one of off, prefix", "--checkpoint", ck, "--sample", "2", "--guidance", "maybe",
+            "--results", res},
+        {"--guidance repeats off", "--checkpoint", ck, "--sample", "2", "--guidance", "off,off", "--results", res},
+        {"--hidden must be in 0..60", "--checkpoint", ck, "--sample", "2", "--hidden", "-1", "--results", res},
         {"--max-expressions", "--checkpoint", ck, "--sample", "2", "--max-expressions", "0", "--results", res},
         {"repeats a beam size", "--checkpoint", ck, "--tasks", tasksFile.toString(), "--beams", "10,10",
             "--results", res},

@@ -36,6 +36,24 @@ class GenerateCommandTest {
   }
 
   @Test
+  void hiddenExamplesComeFromTheSameProgramAndMatchWhatEvalSamples() throws Exception {
+    Path file = dir.resolve("hidden.jsonl");
+    Run run = lp("generate", "--count", "50", "--seed", "777", "--hidden", "4", "--out", file.toString());
+    assertEquals(0, run.exit(), run.err());
+    List<Task> tasks = TaskJsonl.read(file);
+    List<Task> evalTasks = new TaskSampler(SamplerConfig.paper()).streamWithHidden(777, 0, 50, 4).toList();
+    assertEquals(evalTasks, tasks, "lp generate --hidden and lp eval --sample --hidden draw the same tasks");
+    for (Task t : tasks) {
+      assertEquals(4, t.inputs().size());
+      assertEquals(4, t.hiddenInputs().size());
+      assertTrue(t.programIsConsistent() && t.generalises(t.program()), t.toString());
+    }
+    Run bad = lp("generate", "--count", "5", "--hidden", "-2", "--out", dir.resolve("x.jsonl").toString());
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("--hidden must be in 0..60"), bad.err());
+  }
+
+  @Test
   void writesTasksThatReExecuteInIndexOrder() throws Exception {
     Path file = dir.resolve("sub/tasks.jsonl");
     Run run = lp("generate", "--count", "300", "--seed", "5", "--out", file.toString(), "--threads", "2");

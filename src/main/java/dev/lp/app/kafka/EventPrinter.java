@@ -46,10 +46,11 @@ public final class EventPrinter {
         Finished f = e.getFinished();
         var st = f.getStats();
         out.printf("%sFinished %s (latency %d ms, first solution %s, %d beams, %d candidates verified,"
-                + " %d model calls, %d ms in the model)%n",
+                + " %d model calls, %d ms in the model, %d hypotheses pruned, %d beams died)%n",
             head, f.getStatus(), st.getLatencyMs(),
             st.getTimeToFirstSolutionMs() < 0 ? "none" : st.getTimeToFirstSolutionMs() + " ms",
-            st.getBeamsDecoded(), st.getCandidatesVerified(), st.getModelCalls(), st.getModelTimeMs());
+            st.getBeamsDecoded(), st.getCandidatesVerified(), st.getModelCalls(), st.getModelTimeMs(),
+            st.getHypothesesPruned(), st.getProgramBeamsDied());
       }
       case ERROR -> {
         var er = e.getError();

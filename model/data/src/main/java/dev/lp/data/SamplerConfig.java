@@ -83,6 +83,12 @@ public record SamplerConfig(
         minInputTokens, maxInputTokens, maxRepeats, maxTokenLength);
   }
 
+  /** The same distribution with {@code n} examples per task. */
+  public SamplerConfig withExamples(int n) {
+    return new SamplerConfig(n, minExpressions, maxExpressions, maxInputLength, maxOutputLength,
+        minInputTokens, maxInputTokens, maxRepeats, maxTokenLength);
+  }
+
   /** The same distribution with outputs of at most {@code max} characters. */
   public SamplerConfig withMaxOutputLength(int max) {
     return new SamplerConfig(examples, minExpressions, maxExpressions, maxInputLength, max,

@@ -111,6 +111,23 @@ public final class TaskSampler {
     return LongStream.range(from, from + count).mapToObj(i -> sample(seed, i));
   }
 
+  /**
+   * As {@link #stream}, each task with {@code hidden} more examples of the same program that a
+   * synthesizer is not shown ({@link Task#hideLast}): all are sampled as one task of {@code
+   * examples + hidden} examples, so the program's arguments fit every input, hidden ones included.
+   * With {@code hidden} 0 these are exactly {@link #stream}'s tasks.
+   */
+  public Stream<Task> streamWithHidden(long seed, long from, long count, int hidden) {
+    if (hidden < 0) {
+      throw new IllegalArgumentException("hidden examples must be >= 0, got " + hidden);
+    }
+    if (hidden == 0) {
+      return stream(seed, from, count);
+    }
+    TaskSampler wide = new TaskSampler(config.withExamples(config.examples() + hidden));
+    return wide.stream(seed, from, count).map(t -> t.hideLast(hidden));
+  }
+
   /** One task drawn from {@code random}; for callers that manage their own random stream. */
   public Task sample(SplittableRandom random) {
     Objects.requireNonNull(random, "random");

@@ -123,8 +123,10 @@ public final class TaskJsonl {
         throw new DslException(where + ": bad \"program\": " + e.getMessage(), e.position());
       }
     }
+    List<String> hiddenInputs = o.has("hidden_inputs") ? strings(o, "hidden_inputs", where) : List.of();
+    List<String> hiddenOutputs = o.has("hidden_outputs") ? strings(o, "hidden_outputs", where) : List.of();
     try {
-      return new Task(inputs, outputs, program);
+      return new Task(inputs, outputs, program, hiddenInputs, hiddenOutputs);
     } catch (DslException e) {
       throw new DslException(where + ": " + e.getMessage());
     }
@@ -166,6 +168,13 @@ public final class TaskJsonl {
     if (task.program() != null) {
       sb.append(", \"program\": ");
       string(sb, Tokens.toGolden(task.program()));
+    }
+    if (task.hasHidden()) {
+      // Extra fields after the golden ones: readers of the golden format skip them.
+      sb.append(", \"hidden_inputs\": ");
+      array(sb, task.hiddenInputs());
+      sb.append(", \"hidden_outputs\": ");
+      array(sb, task.hiddenOutputs());
     }
     return sb.append('}').toString();
   }

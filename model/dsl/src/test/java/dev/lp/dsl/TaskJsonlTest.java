@@ -65,4 +65,19 @@ class TaskJsonlTest {
     DslException sizes = assertThrows(DslException.class, () -> TaskJsonl.read(file));
     assertTrue(sizes.getMessage().contains("2 inputs but 1 outputs"), sizes.getMessage());
   }
+
+  @Test
+  void hiddenExamplesRoundTripAfterTheGoldenFields() {
+    Task t = new Task(List.of("a1", "b2", "c3"), List.of("1", "2", "3"), null).hideLast(2);
+    assertEquals(List.of("a1"), t.inputs());
+    assertEquals(List.of("b2", "c3"), t.hiddenInputs());
+    String line = TaskJsonl.format(4, t);
+    assertTrue(line.startsWith("{\"index\": 4, \"inputs\": [\"a1\"], \"outputs\": [\"1\"], \"hidden_inputs\""), line);
+    assertEquals(t, TaskJsonl.parseLine(line, "x:1"));
+    assertEquals(new Task(List.of("a1"), List.of("1"), null),
+        TaskJsonl.parseLine("{\"index\": 0, \"inputs\": [\"a1\"], \"outputs\": [\"1\"]}", "x:2"));
+    assertThrows(DslException.class, () -> t.hideLast(1), "the last shown example cannot be hidden");
+    assertThrows(DslException.class, () -> TaskJsonl.parseLine(
+        "{\"inputs\": [\"a\"], \"outputs\": [\"b\"], \"hidden_inputs\": [\"c\"], \"hidden_outputs\": []}", "x:3"));
+  }
 }

@@ -5,6 +5,8 @@ import dev.lp.dsl.Task;
 import dev.lp.dsl.Tokens;
 import dev.lp.search.Candidate;
 import dev.lp.search.Consistency;
+import dev.lp.search.Guidance;
+import dev.lp.search.SearchBudget;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.TwoLevelSearch;
 import java.util.ArrayList;
@@ -41,13 +43,28 @@ public final class Evaluator {
 
   private final SynthesisModel model;
   private final TwoLevelSearch search;
+  private final Guidance guidance;
 
+  /** An evaluator of the paper's protocol: no execution guidance. */
   public Evaluator(SynthesisModel model) {
+    this(model, Guidance.OFF);
+  }
+
+  /** An evaluator whose searches use {@code guidance}, as a served request with that option would. */
+  public Evaluator(SynthesisModel model, Guidance guidance) {
     if (model == null) {
       throw new IllegalArgumentException("model is null");
     }
+    if (guidance == null) {
+      throw new IllegalArgumentException("guidance is null");
+    }
     this.model = model;
+    this.guidance = guidance;
     this.search = new TwoLevelSearch(model);
+  }
+
+  public Guidance guidance() {
+    return guidance;
   }
 
   public boolean hasLatents() {
@@ -158,8 +175,8 @@ public final class Evaluator {
     }
     TwoLevelSearch.Outcome outcome;
     try {
-      outcome = search.search(task.inputs(), task.outputs(), setting.beamSize(), setting.latentBeams(), length,
-          c -> true);
+      outcome = search.search(task.inputs(), task.outputs(),
+          SearchBudget.of(setting.beamSize(), setting.latentBeams()).withGuidance(guidance), length, c -> true);
     } catch (RuntimeException e) {
       String m = e.getMessage();
       return TaskOutcome.failed(e.getClass().getSimpleName() + (m == null ? "" : ": " + m), System.nanoTime() - start);
@@ -179,8 +196,11 @@ public final class Evaluator {
       bodies.add(withoutEos(c.tokens()));
     }
     String program = rank < 0 ? null : ProgramText.print(candidates.get(rank).programOrNull());
+    // What a user gets is the first consistent program: it generalises if it also fits the hidden pairs.
+    Boolean generalises = !task.hasHidden() ? null : rank >= 0 && task.generalises(candidates.get(rank).programOrNull());
+    boolean allDied = outcome.programBeams() > 0 && outcome.beamsDied() == outcome.programBeams();
     return new TaskOutcome(rank >= 0, rank, program, candidates.size(), NGrams.distinctRatios(bodies, MAX_NGRAM),
-        nanos, null);
+        nanos, null, generalises, outcome.pruned(), allDied);
   }
 
   // EOS ends every complete program, so counting it would only add one shared unigram per beam.

@@ -35,6 +35,33 @@ public record SettingResult(Setting setting, List<TaskOutcome> outcomes) {
     return outcomes.isEmpty() ? 0.0 : solved() / (double) outcomes.size();
   }
 
+  /** Tasks with hidden examples whose first consistent program reproduced them all. */
+  public int generalised() {
+    return (int) outcomes.stream().filter(o -> Boolean.TRUE.equals(o.generalises())).count();
+  }
+
+  /** Whether any task had hidden examples (so {@link #generalisation()} means something). */
+  public boolean hasHidden() {
+    return outcomes.stream().anyMatch(o -> o.generalises() != null);
+  }
+
+  /** Generalised / tasks with hidden examples; 0 when none had any. */
+  public double generalisation() {
+    long withHidden = outcomes.stream().filter(o -> o.generalises() != null).count();
+    return withHidden == 0 ? 0.0 : generalised() / (double) withHidden;
+  }
+
+  /** Share of tasks on which every program beam ended without a complete program. */
+  public double allBeamsDiedShare() {
+    return outcomes.isEmpty() ? 0.0
+        : outcomes.stream().filter(TaskOutcome::allBeamsDied).count() / (double) outcomes.size();
+  }
+
+  /** Mean hypotheses pruned by guidance per task. */
+  public double meanPruned() {
+    return outcomes.stream().mapToLong(TaskOutcome::pruned).average().orElse(0.0);
+  }
+
   /** Mean over tasks that returned programs of their distinct n-gram ratio; 0 when none did. */
   public double meanDistinct(int n) {
     return outcomes.stream().filter(o -> o.returned() > 0).mapToDouble(o -> o.distinct(n)).average().orElse(0.0);

@@ -12,9 +12,20 @@ package dev.lp.eval;
  *     Evaluator#MAX_NGRAM} (see {@link NGrams}); zeros when nothing was returned
  * @param nanos wall time of the search and the consistency checks
  * @param error why the model failed on this task (the task counts as unsolved), null normally
+ * @param generalises whether that first consistent program also reproduces every hidden example
+ *     (false when unsolved); null when the task has no hidden examples
+ * @param pruned hypotheses the search's guidance removed ({@link dev.lp.search.ProgramSearch#pruned})
+ * @param allBeamsDied every program beam ended without a complete program (nothing came back)
  */
 public record TaskOutcome(
-    boolean solved, int rank, String program, int returned, double[] distinct, long nanos, String error) {
+    boolean solved, int rank, String program, int returned, double[] distinct, long nanos, String error,
+    Boolean generalises, long pruned, boolean allBeamsDied) {
+
+  /** An outcome without hidden examples or guidance. */
+  public TaskOutcome(boolean solved, int rank, String program, int returned, double[] distinct, long nanos,
+      String error) {
+    this(solved, rank, program, returned, distinct, nanos, error, null, 0, false);
+  }
 
   public TaskOutcome {
     if (solved != (rank >= 0) || solved != (program != null)) {
@@ -29,6 +40,9 @@ public record TaskOutcome(
     }
     if (nanos < 0) {
       throw new IllegalArgumentException("nanos must be >= 0, got " + nanos);
+    }
+    if (generalises != null && generalises && !solved) {
+      throw new IllegalArgumentException("an unsolved outcome cannot generalise");
     }
     distinct = distinct.clone();
   }

@@ -174,4 +174,30 @@ class EvaluatorTest {
     assertEquals(1, Setting.defaultLatentBeams(100, false));
     assertEquals(2, new Dataset("d", tasks, true).limit(2).tasks().size());
   }
+
+  @Test
+  void generalisesIsJudgedOnTheHiddenExamplesOfTheFirstConsistentProgram() {
+    // Shown: "Ab 12" -> "12". Two consistent programs; the better-scored one (GetToken(NUMBER, 1))
+    // generalises to the hidden "Cd 7 8" -> "7", the other (GetToken(NUMBER, -1)) would give "8".
+    Program first = ProgramText.parse("GetToken(NUMBER, 1)");
+    Program last = ProgramText.parse("GetToken(NUMBER, -1)");
+    List<String> in = List.of("Ab 12");
+    List<String> out = List.of("12");
+    ScriptedModel model = ScriptedModel.builder().baseline().task(in, out, List.of(
+        ScriptedModel.Entry.ranked(last), ScriptedModel.Entry.ranked(first))).build();
+    Task hiddenTask = new Task(in, out, first, List.of("Cd 7 8"), List.of("7"));
+    for (dev.lp.search.Guidance g : dev.lp.search.Guidance.values()) {
+      TaskOutcome o = new Evaluator(model, g).runOne(hiddenTask, new Setting(2, 1));
+      assertTrue(o.solved(), g.label());
+      assertEquals(Boolean.FALSE, o.generalises(), g.label() + ": the user gets GetToken(NUMBER, -1), which fails");
+      assertFalse(o.allBeamsDied());
+    }
+    TaskOutcome plain = new Evaluator(model).runOne(new Task(in, out, first), new Setting(2, 1));
+    assertNull(plain.generalises(), "no hidden examples: nothing to judge");
+    var r = new SettingResult(new Setting(2, 1), List.of(new Evaluator(model).runOne(hiddenTask, new Setting(2, 1)),
+        plain));
+    assertTrue(r.hasHidden());
+    assertEquals(0.0, r.generalisation());
+    assertEquals(1.0, r.accuracy());
+  }
 }

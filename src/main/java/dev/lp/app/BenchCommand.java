@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures a component and records the numbers in docs/RESULTS.md.",
-    subcommands = {BenchDslCommand.class, BenchEngineCommand.class})
+    subcommands = {BenchDslCommand.class, BenchEngineCommand.class, BenchVsaCommand.class})
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;

@@ -85,8 +85,8 @@ public final class BenchEngineCommand implements Callable<Integer> {
   @Option(names = "--latent-beams", defaultValue = "3", description = "latent beams L (default: ${DEFAULT-VALUE})")
   int latentBeams;
 
-  @Option(names = "--guidance", defaultValue = "prefix",
-      description = "execution guidance of every request: off | prefix (default: ${DEFAULT-VALUE})")
+  @Option(names = "--guidance", defaultValue = "versionspace",
+      description = "execution guidance of every request: off | prefix | versionspace (default: ${DEFAULT-VALUE})")
   String guidance;
 
   @Option(names = "--concurrency", defaultValue = "4", description = "most requests in flight (default: ${DEFAULT-VALUE})")

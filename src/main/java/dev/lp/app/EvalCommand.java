@@ -88,9 +88,10 @@ public final class EvalCommand implements Callable<Integer> {
       description = "latent beams for every B, capped at B (default: floor(sqrt(B)); the baseline always uses 1)")
   Integer latentBeams;
 
-  @Option(names = "--guidance", split = ",", defaultValue = "prefix", paramLabel = "MODE[,MODE...]",
+  @Option(names = "--guidance", split = ",", defaultValue = "versionspace", paramLabel = "MODE[,MODE...]",
       description = "execution guidance of the program beams, one evaluation per mode: off (the paper's protocol),"
-          + " prefix (what the engine serves by default) (default: ${DEFAULT-VALUE})")
+          + " prefix, versionspace (the model ranks the version space's programs; what the engine serves by default),"
+          + " occam (no model: the version space's shortest program) (default: ${DEFAULT-VALUE})")
   List<String> guidance;
 
   @Option(names = "--hidden", defaultValue = "4", paramLabel = "K",
@@ -140,8 +141,8 @@ public final class EvalCommand implements Callable<Integer> {
         loaded.add(load(checkpoint, err));
       }
       for (int i = 0; i < checkpoints.size(); i++) {
-        for (Guidance g : modes()) {
-          models.add(evaluate(checkpoints.get(i) + " guidance=" + g.label(), loaded.get(i), g, datasets, err));
+        for (String mode : modes()) {
+          models.add(evaluate(checkpoints.get(i) + " guidance=" + mode, loaded.get(i), mode, datasets, err));
         }
       }
     } finally {
@@ -283,18 +284,20 @@ public final class EvalCommand implements Callable<Integer> {
     return model;
   }
 
-  /** The --guidance modes, in order, each once. */
-  private List<Guidance> modes() {
-    List<Guidance> out = new ArrayList<>();
+  /** The --guidance modes, in order, each once: a {@link Guidance} label, or occam. */
+  private List<String> modes() {
+    List<String> out = new ArrayList<>();
     for (String g : guidance) {
-      Guidance mode;
-      try {
-        mode = Guidance.parse(g);
-      } catch (IllegalArgumentException e) {
-        throw usage("--guidance: " + e.getMessage());
+      String mode = g.trim().toLowerCase(Locale.ROOT);
+      if (!mode.equals(OCCAM)) {
+        try {
+          mode = Guidance.parse(g).label();
+        } catch (IllegalArgumentException e) {
+          throw usage("--guidance: " + e.getMessage() + " (or occam)");
+        }
       }
       if (out.contains(mode)) {
-        throw usage("--guidance repeats " + mode.label());
+        throw usage("--guidance repeats " + mode);
       }
       out.add(mode);
     }
@@ -304,9 +307,13 @@ public final class EvalCommand implements Callable<Integer> {
     return out;
   }
 
-  private ModelResult evaluate(String name, SynthesisModel model, Guidance mode, List<Dataset> datasets,
+  /** The evaluation mode without a model search: the version space's shortest program. */
+  private static final String OCCAM = "occam";
+
+  private ModelResult evaluate(String name, SynthesisModel model, String mode, List<Dataset> datasets,
       PrintWriter err) {
-    Evaluator evaluator = new Evaluator(model, mode);
+    Evaluator evaluator = mode.equals(OCCAM) ? new Evaluator(model, Guidance.VERSIONSPACE, true)
+        : new Evaluator(model, Guidance.parse(mode));
     var settings = evaluator.settings(beams, latentBeams);
     List<DatasetResult> results = new ArrayList<>();
     for (int i = 0; i < datasets.size(); i++) {

@@ -63,7 +63,7 @@ public final class SynthesizeCommand implements Callable<Integer> {
   boolean stream;
 
   @Option(names = "--guidance", paramLabel = "MODE",
-      description = "Execution guidance: off or prefix (default: the worker's, lp.engine.default-guidance).")
+      description = "Execution guidance: off, prefix or versionspace (default: the worker's, lp.engine.default-guidance).")
   String guidance;
 
   @Option(names = "--request-id", description = "Request id (default: a random UUID).")

@@ -2,6 +2,7 @@ package dev.lp.actors;
 
 import com.typesafe.config.Config;
 import dev.lp.search.Guidance;
+import dev.lp.search.vsa.VersionSpace;
 import java.time.Duration;
 
 /**
@@ -21,6 +22,7 @@ import java.time.Duration;
  * @param batchMaxSize most decoder steps the ModelWorker runs in one stepAll call
  * @param batchMaxDelay longest the ModelWorker holds a step to wait for more
  * @param defaultGuidance guidance of a request that names none
+ * @param versionSpace limits of one request's version-space build (guidance versionspace)
  */
 public record EngineSettings(
     int maxInFlight,
@@ -34,7 +36,8 @@ public record EngineSettings(
     int defaultLatentBeams,
     int batchMaxSize,
     Duration batchMaxDelay,
-    Guidance defaultGuidance) {
+    Guidance defaultGuidance,
+    VersionSpace.Budget versionSpace) {
 
   /** Settings with the default guidance {@link Guidance#DEFAULT}. */
   public EngineSettings(int maxInFlight, int maxExamples, int maxStringLength, int maxBeamSize, int maxLatentBeams,
@@ -42,6 +45,14 @@ public record EngineSettings(
       Duration batchMaxDelay) {
     this(maxInFlight, maxExamples, maxStringLength, maxBeamSize, maxLatentBeams, defaultDeadline, maxDeadline,
         defaultBeamSize, defaultLatentBeams, batchMaxSize, batchMaxDelay, Guidance.DEFAULT);
+  }
+
+  /** Settings with the default version-space budget. */
+  public EngineSettings(int maxInFlight, int maxExamples, int maxStringLength, int maxBeamSize, int maxLatentBeams,
+      Duration defaultDeadline, Duration maxDeadline, int defaultBeamSize, int defaultLatentBeams, int batchMaxSize,
+      Duration batchMaxDelay, Guidance defaultGuidance) {
+    this(maxInFlight, maxExamples, maxStringLength, maxBeamSize, maxLatentBeams, defaultDeadline, maxDeadline,
+        defaultBeamSize, defaultLatentBeams, batchMaxSize, batchMaxDelay, defaultGuidance, VersionSpace.Budget.DEFAULT);
   }
 
   public EngineSettings {
@@ -65,6 +76,9 @@ public record EngineSettings(
     }
     if (defaultGuidance == null) {
       throw new IllegalArgumentException("lp.engine.default-guidance is missing");
+    }
+    if (versionSpace == null) {
+      throw new IllegalArgumentException("lp.engine.version-space is missing");
     }
     if (defaultBeamSize > maxBeamSize) {
       throw new IllegalArgumentException(
@@ -93,7 +107,16 @@ public record EngineSettings(
         e.getInt("default-latent-beams"),
         e.getInt("batch.max-size"),
         e.getDuration("batch.max-delay"),
-        parseGuidance(e.getString("default-guidance")));
+        parseGuidance(e.getString("default-guidance")),
+        versionSpaceBudget(e.getConfig("version-space")));
+  }
+
+  private static VersionSpace.Budget versionSpaceBudget(Config v) {
+    try {
+      return new VersionSpace.Budget(v.getDuration("time"), v.getLong("max-vectors"), v.getLong("max-nodes"));
+    } catch (IllegalArgumentException bad) {
+      throw new IllegalArgumentException("lp.engine.version-space: " + bad.getMessage(), bad);
+    }
   }
 
   private static Guidance parseGuidance(String s) {

@@ -4,6 +4,7 @@ import dev.lp.search.BeamSearch;
 import dev.lp.search.ModelInfo;
 import dev.lp.search.ProgramSearch;
 import dev.lp.search.SearchBudget;
+import dev.lp.search.TaskGuidance;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.SynthesisModel.Decoder;
 import dev.lp.search.SynthesisModel.Spec;
@@ -32,6 +33,12 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
 
   private record FromWorker(ModelWorker.Reply reply) implements Command {}
 
+  /**
+   * The request's guidance is prepared (the requester builds it, off this actor's thread for a
+   * version space): program beams start once both it and the latent codes are ready.
+   */
+  record GuidanceReady(TaskGuidance guidance) implements Command {}
+
   /** What a latent beam tells its requester. */
   sealed interface Reply {}
 
@@ -57,8 +64,6 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
 
   private final String requestId;
   private final SynthesisModel model;
-  private final List<String> inputs;
-  private final List<String> outputs;
   private final SearchBudget budget;
   private final RequestStats stats;
   private final ActorRef<ModelWorker.Command> worker;
@@ -69,6 +74,8 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
   private Decoder decoder;
   private BeamSearch search;
   private BeamSearch.Plan plan;
+  private TaskGuidance guidance;
+  private List<int[]> codes;
 
   private LatentBeam(
       ActorContext<Command> ctx,
@@ -84,8 +91,6 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
     super(ctx);
     this.requestId = requestId;
     this.model = model;
-    this.inputs = List.copyOf(inputs);
-    this.outputs = List.copyOf(outputs);
     this.budget = budget;
     this.stats = stats;
     this.worker = worker;
@@ -99,6 +104,7 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(FromWorker.class, this::onReply)
+        .onMessage(GuidanceReady.class, this::onGuidanceReady)
         .onSignal(ChildFailed.class, this::onChildFailed)
         .onSignal(Terminated.class, t -> this)
         .build();
@@ -125,7 +131,8 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
     spec = s;
     ModelInfo info = model.info();
     if (!info.hasLatents()) {
-      return fanOut(List.of(new int[0]));
+      codes = List.of(new int[0]);
+      return fanOutWhenReady();
     }
     search =
         new BeamSearch(BeamSearch.Settings.forLatents(info, budget.latentBeams(), BeamSearch.Settings.DEFAULT_ALPHA));
@@ -152,20 +159,28 @@ final class LatentBeam extends AbstractBehavior<LatentBeam.Command> {
     }
     worker.tell(new ModelWorker.Release(decoder, stats));
     decoder = null;
-    List<int[]> codes = new ArrayList<>();
+    List<int[]> found = new ArrayList<>();
     for (var h : search.results()) {
-      codes.add(h.body());
+      found.add(h.body());
     }
-    getContext().getLog().debug("[{}] {} latent codes", requestId, codes.size());
-    return fanOut(codes);
+    getContext().getLog().debug("[{}] {} latent codes", requestId, found.size());
+    codes = found;
+    return fanOutWhenReady();
   }
 
-  private Behavior<Command> fanOut(List<int[]> codes) {
+  private Behavior<Command> onGuidanceReady(GuidanceReady m) {
+    guidance = m.guidance();
+    return fanOutWhenReady();
+  }
+
+  private Behavior<Command> fanOutWhenReady() {
+    if (codes == null || guidance == null) {
+      return this;
+    }
     ModelInfo info = model.info();
     int width = budget.programsPerCode(info.hasLatents());
     for (int i = 0; i < codes.size(); i++) {
-      var search = new ProgramSearch(info, codes.get(i), width, BeamSearch.Settings.DEFAULT_ALPHA, budget.guidance(),
-          inputs, outputs);
+      var search = new ProgramSearch(info, codes.get(i), width, BeamSearch.Settings.DEFAULT_ALPHA, guidance.forBeam());
       stats.beamsDecoded.add(width);
       var child =
           getContext()

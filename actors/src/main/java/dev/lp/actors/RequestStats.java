@@ -18,6 +18,9 @@ final class RequestStats {
   final LongAdder hypothesesPruned = new LongAdder();
   final LongAdder programBeamsDied = new LongAdder();
   private final AtomicLong firstSolutionNanos = new AtomicLong(-1);
+  // Written by the Session only (one actor): the guidance the beams decode under, where the answer came from.
+  volatile String guidance = "";
+  volatile dev.lp.protocol.Source solutionSource = dev.lp.protocol.Source.SOURCE_MODEL;
   // Read and written only by the ModelWorker (one actor, so no races): set once the request's
   // handles are closed, so late opens for it are refused instead of leaking.
   boolean releasedByWorker;
@@ -37,6 +40,8 @@ final class RequestStats {
         .setModelTimeMs(modelNanos.sum() / 1_000_000)
         .setHypothesesPruned(hypothesesPruned.sum())
         .setProgramBeamsDied(programBeamsDied.sum())
+        .setGuidance(guidance)
+        .setSolutionSource(solutionSource)
         .build();
   }
 }

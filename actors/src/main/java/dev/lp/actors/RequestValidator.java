@@ -21,6 +21,11 @@ import java.util.Optional;
 public final class RequestValidator {
   private final EngineSettings settings;
 
+  /** The limits this validator checks against. */
+  public EngineSettings settings() {
+    return settings;
+  }
+
   public RequestValidator(EngineSettings settings) {
     if (settings == null) {
       throw new IllegalArgumentException("settings must not be null");
@@ -86,6 +91,18 @@ public final class RequestValidator {
         return bad;
       }
     }
+    java.util.Map<String, Integer> firstWithInput = new java.util.HashMap<>();
+    for (int i = 0; i < n; i++) {
+      var ex = r.getExamples(i);
+      Integer j = firstWithInput.putIfAbsent(ex.getInput(), i);
+      if (j != null && !r.getExamples(j).getOutput().equals(ex.getOutput())) {
+        return err(
+            Code.INCONSISTENT_EXAMPLES,
+            "examples[" + j + "] and examples[" + i + "] have the same input but different outputs: no program"
+                + " maps one input to two outputs",
+            "examples[" + i + "].output");
+      }
+    }
     Options o = r.getOptions();
     int b = o.getBeamSize() == 0 ? settings.defaultBeamSize() : o.getBeamSize();
     if (b < 1 || b > settings.maxBeamSize()) {
@@ -148,6 +165,7 @@ public final class RequestValidator {
     Guidance guidance = switch (o.getGuidance()) {
       case GUIDANCE_OFF -> Guidance.OFF;
       case GUIDANCE_PREFIX -> Guidance.PREFIX;
+      case GUIDANCE_VERSIONSPACE -> Guidance.VERSIONSPACE;
       default -> settings.defaultGuidance(); // GUIDANCE_DEFAULT, or a value this worker does not know yet
     };
     return new Budget(new SearchBudget(b, l, maxPrograms, guidance), deadline, o.getStreamCandidates());

@@ -5,6 +5,8 @@ import dev.lp.protocol.Finished;
 import dev.lp.protocol.Solved;
 import dev.lp.protocol.SynthesisRequest;
 import dev.lp.search.DistinctPrograms;
+import dev.lp.search.Guidance;
+import dev.lp.search.TaskGuidance;
 import dev.lp.search.SynthesisModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +38,8 @@ final class Session extends AbstractBehavior<Session.Command> {
   private record FromLatentBeam(LatentBeam.Reply reply) implements Command {}
 
   private record FromProgramBeam(ProgramBeam.Reply reply) implements Command {}
+
+  private record GuidancePrepared(TaskGuidance guidance, Throwable failure) implements Command {}
 
   private record WrappedVerified(Verifier.Verified verified) implements Command {}
 
@@ -108,7 +112,26 @@ final class Session extends AbstractBehavior<Session.Command> {
                 .onFailure(SupervisorStrategy.stop()),
             "latent-beam");
     ctx.watch(latent);
-    return new Session(ctx, stream, budget, stats, verifier, worker);
+    prepareGuidance(ctx, validator.settings(), budget.search().guidance(), inputs, outputs);
+    return new Session(ctx, stream, budget, stats, verifier, worker, latent, inputs, outputs);
+  }
+
+  /**
+   * Prepares the request's guidance: at once for off/prefix, on the version-space dispatcher for a
+   * version space (up to its budget's time), while the latent beam runs.
+   */
+  private static void prepareGuidance(ActorContext<Command> ctx, EngineSettings settings, Guidance mode,
+      List<String> inputs, List<String> outputs) {
+    java.util.concurrent.CompletionStage<TaskGuidance> prepared;
+    if (mode == Guidance.VERSIONSPACE) {
+      var executor = ctx.getSystem().dispatchers()
+          .lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("lp.engine.version-space-dispatcher"));
+      prepared = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> TaskGuidance.prepare(mode, inputs, outputs, settings.versionSpace()), executor);
+    } else {
+      prepared = java.util.concurrent.CompletableFuture.completedFuture(TaskGuidance.prepare(mode, inputs, outputs));
+    }
+    ctx.pipeToSelf(prepared, GuidancePrepared::new);
   }
 
   private final EventStream stream;
@@ -117,6 +140,13 @@ final class Session extends AbstractBehavior<Session.Command> {
   private final ActorRef<Verifier.Command> verifier;
   private final ActorRef<Verifier.Verified> verifiedAdapter;
   private final ActorRef<ModelWorker.Command> worker;
+  private final ActorRef<LatentBeam.Command> latent;
+  private final List<String> inputs;
+  private final List<String> outputs;
+  // The version space's shortest program while it is verified, then its verification if consistent:
+  // the answer when the model's beams find nothing in time.
+  private dev.lp.search.Candidate enumerated;
+  private Verification.Result enumeratedResult;
   private int expectedBeams = -1;
   private int finishedBeams;
   private int pendingVerifications;
@@ -130,9 +160,15 @@ final class Session extends AbstractBehavior<Session.Command> {
       RequestValidator.Budget budget,
       RequestStats stats,
       ActorRef<Verifier.Command> verifier,
-      ActorRef<ModelWorker.Command> worker) {
+      ActorRef<ModelWorker.Command> worker,
+      ActorRef<LatentBeam.Command> latent,
+      List<String> inputs,
+      List<String> outputs) {
     super(ctx);
     this.worker = worker;
+    this.latent = latent;
+    this.inputs = inputs;
+    this.outputs = outputs;
     this.stream = stream;
     this.budget = budget;
     this.stats = stats;
@@ -145,6 +181,7 @@ final class Session extends AbstractBehavior<Session.Command> {
     return newReceiveBuilder()
         .onMessage(FromLatentBeam.class, this::onLatentBeam)
         .onMessage(FromProgramBeam.class, this::onProgramBeam)
+        .onMessage(GuidancePrepared.class, this::onGuidancePrepared)
         .onMessage(WrappedVerified.class, this::onVerified)
         .onMessageEquals(DeadlineReached.INSTANCE, this::onDeadline)
         .onSignal(ChildFailed.class, this::onChildFailed)
@@ -156,6 +193,26 @@ final class Session extends AbstractBehavior<Session.Command> {
   private Behavior<Command> onPostStop(PostStop s) {
     // Beams are stopped by now; whatever model handles they still held are closed here.
     worker.tell(new ModelWorker.ReleaseRequest(stats));
+    return this;
+  }
+
+  private Behavior<Command> onGuidancePrepared(GuidancePrepared m) {
+    TaskGuidance g = m.guidance();
+    if (g == null) {
+      getContext().getLog().warn("[{}] guidance not prepared ({}); searching with prefix guidance",
+          stream.requestId(), ModelWorker.describe(m.failure()));
+      g = TaskGuidance.prepare(Guidance.PREFIX, inputs, outputs);
+    }
+    stats.guidance = g.effective().label();
+    g.fallback().ifPresent(why -> getContext().getLog().info("[{}] version space: {}; prefix guidance instead",
+        stream.requestId(), why));
+    latent.tell(new LatentBeam.GuidanceReady(g));
+    g.shortest().ifPresent(p -> {
+      // Streamed at once so a client has a consistent answer before the model's beams finish.
+      enumerated = dev.lp.search.Candidate.decode(dev.lp.dsl.Tokens.encode(p), 0.0, new int[0]);
+      pendingVerifications++;
+      verifier.tell(new Verifier.Verify(enumerated, verifiedAdapter));
+    });
     return this;
   }
 
@@ -201,17 +258,13 @@ final class Session extends AbstractBehavior<Session.Command> {
     var c = w.verified().candidate();
     var r = w.verified().result();
     int myRank = rank++;
+    if (c == enumerated) {
+      return onEnumeratedVerified(c, r, myRank);
+    }
     if (budget.streamCandidates() || r.consistent()) {
       stream.emit(
           b ->
-              b.setCandidate(
-                  Candidate.newBuilder()
-                      .setProgramText(r.programText())
-                      .addAllProgramIds(boxed(r.programIds()))
-                      .setScore(c.score())
-                      .addAllLatentCode(boxed(c.latentCode()))
-                      .setConsistent(r.consistent())
-                      .setRank(myRank)));
+              b.setCandidate(candidateEvent(c, r, myRank, dev.lp.protocol.Source.SOURCE_MODEL)));
     }
     if (r.consistent()) {
       consistentFound++;
@@ -220,18 +273,23 @@ final class Session extends AbstractBehavior<Session.Command> {
         getContext().getLog().info("[{}] solved: {}", stream.requestId(), r.programText());
         stream.emit(
             b ->
-                b.setSolved(
-                    Solved.newBuilder()
-                        .setProgramText(r.programText())
-                        .addAllProgramIds(boxed(r.programIds()))
-                        .setScore(c.score())
-                        .addAllLatentCode(boxed(c.latentCode()))
-                        .addAllOutputs(r.outputs())));
+                b.setSolved(solvedEvent(c, r, dev.lp.protocol.Source.SOURCE_MODEL)));
       }
       if (consistentFound >= budget.maxPrograms()) {
         return finish(Finished.Status.SOLVED);
       }
     }
+    return maybeDone();
+  }
+
+  private Behavior<Command> onEnumeratedVerified(dev.lp.search.Candidate c, Verification.Result r, int myRank) {
+    if (r.consistent()) {
+      enumeratedResult = r;
+    } else {
+      getContext().getLog().error("[{}] the version space's program {} is not consistent", stream.requestId(),
+          r.programText());
+    }
+    stream.emit(b -> b.setCandidate(candidateEvent(c, r, myRank, dev.lp.protocol.Source.SOURCE_ENUMERATOR)));
     return maybeDone();
   }
 
@@ -248,6 +306,15 @@ final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private Behavior<Command> finish(Finished.Status status) {
+    if (status != Finished.Status.SOLVED && consistentFound == 0 && enumeratedResult != null) {
+      // The model's beams found nothing consistent in time: the enumerator's program is the answer.
+      var r = enumeratedResult;
+      stats.solvedNow();
+      stats.solutionSource = dev.lp.protocol.Source.SOURCE_ENUMERATOR;
+      getContext().getLog().info("[{}] solved by the enumerator: {}", stream.requestId(), r.programText());
+      stream.emit(b -> b.setSolved(solvedEvent(enumerated, r, dev.lp.protocol.Source.SOURCE_ENUMERATOR)));
+      status = Finished.Status.SOLVED;
+    }
     var s = stats.snapshot();
     stream.finish(status, s);
     getContext().getLog().info("[{}] finished {} in {} ms", stream.requestId(), status, s.getLatencyMs());
@@ -261,6 +328,30 @@ final class Session extends AbstractBehavior<Session.Command> {
         Finished.Status.FAILED,
         stats.snapshot());
     return Behaviors.stopped();
+  }
+
+  private static Candidate candidateEvent(dev.lp.search.Candidate c, Verification.Result r, int rank,
+      dev.lp.protocol.Source source) {
+    return Candidate.newBuilder()
+        .setProgramText(r.programText())
+        .addAllProgramIds(boxed(r.programIds()))
+        .setScore(c.score())
+        .addAllLatentCode(boxed(c.latentCode()))
+        .setConsistent(r.consistent())
+        .setRank(rank)
+        .setSource(source)
+        .build();
+  }
+
+  private static Solved solvedEvent(dev.lp.search.Candidate c, Verification.Result r, dev.lp.protocol.Source source) {
+    return Solved.newBuilder()
+        .setProgramText(r.programText())
+        .addAllProgramIds(boxed(r.programIds()))
+        .setScore(c.score())
+        .addAllLatentCode(boxed(c.latentCode()))
+        .addAllOutputs(r.outputs())
+        .setSource(source)
+        .build();
   }
 
   private static List<Integer> boxed(int[] a) {

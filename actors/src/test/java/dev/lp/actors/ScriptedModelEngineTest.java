@@ -49,7 +49,13 @@ class ScriptedModelEngineTest {
   }
 
   private List<SynthesisEvent> run(ScriptedModel model, Options options, String id) {
-    var engine = testKit.spawn(Engine.create(EngineTest.settings(8), ModelSource.fixed(model)));
+    // A generous version-space budget: these tests must not depend on how loaded the machine is.
+    var s = EngineTest.settings(8);
+    var settings = new EngineSettings(s.maxInFlight(), s.maxExamples(), s.maxStringLength(), s.maxBeamSize(),
+        s.maxLatentBeams(), s.defaultDeadline(), s.maxDeadline(), s.defaultBeamSize(), s.defaultLatentBeams(),
+        s.batchMaxSize(), s.batchMaxDelay(), s.defaultGuidance(),
+        dev.lp.search.vsa.VersionSpace.Budget.DEFAULT.withTime(Duration.ofSeconds(30)));
+    var engine = testKit.spawn(Engine.create(settings, ModelSource.fixed(model)));
     TestProbe<SynthesisEvent> probe = testKit.createTestProbe();
     engine.tell(new Engine.Submit(EngineTest.numbers(id, options), probe.ref()::tell));
     return collect(probe);
@@ -167,5 +173,61 @@ class ScriptedModelEngineTest {
       }
       awaitNoHandles(model);
     }
+  }
+
+  @Test
+  void versionSpaceGuidanceStreamsTheEnumeratorsProgramAndAnswersWithItWhenTheModelIsTooSlow() {
+    // A model that needs >= 4 s for its program (1 s a step) against a 3 s deadline: the
+    // enumerator's shortest program is streamed as soon as the version space is built and becomes
+    // the answer at the deadline.
+    var model = ScriptedModel.builder().baseline().version("scripted-baseline").stepDelay(Duration.ofSeconds(1))
+        .task(IN, OUT, List.of(entry(new int[0], "GetToken(NUMBER, 1)"))).build();
+    var opts = Options.newBuilder().setBeamSize(4).setDeadlineMs(3000)
+        .setGuidance(dev.lp.protocol.Guidance.GUIDANCE_VERSIONSPACE).build();
+    var events = run(model, opts, "vs-fallback");
+    var enumerated = events.stream().filter(e -> e.getKindCase() == KindCase.CANDIDATE).findFirst()
+        .orElseThrow(() -> new AssertionError("no candidate: " + events));
+    assertEquals(dev.lp.protocol.Source.SOURCE_ENUMERATOR, enumerated.getCandidate().getSource());
+    assertTrue(enumerated.getCandidate().getConsistent());
+    var solved = events.stream().filter(e -> e.getKindCase() == KindCase.SOLVED).findFirst().orElseThrow();
+    assertEquals(dev.lp.protocol.Source.SOURCE_ENUMERATOR, solved.getSolved().getSource());
+    assertEquals(OUT, solved.getSolved().getOutputsList(), "re-executed to every output");
+    var fin = events.get(events.size() - 1).getFinished();
+    assertEquals(Finished.Status.SOLVED, fin.getStatus());
+    assertEquals(dev.lp.protocol.Source.SOURCE_ENUMERATOR, fin.getStats().getSolutionSource());
+    assertEquals("versionspace", fin.getStats().getGuidance());
+    awaitNoHandles(model);
+  }
+
+  @Test
+  void versionSpaceGuidanceAnswersWithTheModelsProgramWhenItHasOne() {
+    var model = ScriptedModel.builder().baseline().version("scripted-baseline")
+        .task(IN, OUT, List.of(entry(new int[0], "GetToken(WORD, 1)"), entry(new int[0], "GetToken(NUMBER, -1)")))
+        .build();
+    var opts = Options.newBuilder().setBeamSize(4)
+        .setGuidance(dev.lp.protocol.Guidance.GUIDANCE_VERSIONSPACE).build();
+    var events = run(model, opts, "vs-model");
+    var solved = events.stream().filter(e -> e.getKindCase() == KindCase.SOLVED).findFirst().orElseThrow();
+    assertEquals(dev.lp.protocol.Source.SOURCE_MODEL, solved.getSolved().getSource());
+    assertEquals("GetToken(NUMBER, -1)", solved.getSolved().getProgramText());
+    var fin = events.get(events.size() - 1).getFinished();
+    assertEquals(dev.lp.protocol.Source.SOURCE_MODEL, fin.getStats().getSolutionSource());
+    awaitNoHandles(model);
+  }
+
+  @Test
+  void contradictingExamplesAreRejectedWithoutASearch() {
+    var model = ScriptedModel.builder().baseline().task(IN, OUT, List.of(entry(new int[0], "GetToken(NUMBER, 1)")))
+        .build();
+    var engine = testKit.spawn(Engine.create(EngineTest.settings(8), ModelSource.fixed(model)));
+    TestProbe<SynthesisEvent> probe = testKit.createTestProbe();
+    engine.tell(new Engine.Submit(EngineTest.request("bad", Options.getDefaultInstance(), "Ab 12", "12", "Ab 12", "13"),
+        probe.ref()::tell));
+    var events = collect(probe);
+    var error = events.stream().filter(e -> e.getKindCase() == KindCase.ERROR).findFirst().orElseThrow();
+    assertEquals(dev.lp.protocol.Error.Code.INCONSISTENT_EXAMPLES, error.getError().getCode());
+    assertEquals("examples[1].output", error.getError().getField());
+    assertEquals(Finished.Status.REJECTED, events.get(events.size() - 1).getFinished().getStatus());
+    assertEquals(0, model.encodeCalls(), "not searched");
   }
 }

@@ -44,6 +44,7 @@ public final class Evaluator {
   private final SynthesisModel model;
   private final TwoLevelSearch search;
   private final Guidance guidance;
+  private final boolean enumeratorOnly;
 
   /** An evaluator of the paper's protocol: no execution guidance. */
   public Evaluator(SynthesisModel model) {
@@ -52,6 +53,14 @@ public final class Evaluator {
 
   /** An evaluator whose searches use {@code guidance}, as a served request with that option would. */
   public Evaluator(SynthesisModel model, Guidance guidance) {
+    this(model, guidance, false);
+  }
+
+  /**
+   * With {@code enumeratorOnly}, no model search at all: each task's answer is its version space's
+   * shortest program (Occam's ranking), the baseline a learned ranking must beat.
+   */
+  public Evaluator(SynthesisModel model, Guidance guidance, boolean enumeratorOnly) {
     if (model == null) {
       throw new IllegalArgumentException("model is null");
     }
@@ -60,6 +69,7 @@ public final class Evaluator {
     }
     this.model = model;
     this.guidance = guidance;
+    this.enumeratorOnly = enumeratorOnly;
     this.search = new TwoLevelSearch(model);
   }
 
@@ -173,6 +183,9 @@ public final class Evaluator {
       }
       length = Tokens.encode(task.program()).length;
     }
+    if (enumeratorOnly) {
+      return occam(task, start);
+    }
     TwoLevelSearch.Outcome outcome;
     try {
       outcome = search.search(task.inputs(), task.outputs(),
@@ -181,7 +194,14 @@ public final class Evaluator {
       String m = e.getMessage();
       return TaskOutcome.failed(e.getClass().getSimpleName() + (m == null ? "" : ": " + m), System.nanoTime() - start);
     }
-    List<Candidate> candidates = outcome.candidates();
+    List<Candidate> candidates = new ArrayList<>(outcome.candidates());
+    // As the engine answers: when no model program is consistent, the enumerator's shortest one is.
+    outcome.guidance().shortest().ifPresent(p -> {
+      Candidate enumerated = Candidate.decode(Tokens.encode(p), 0.0, new int[0]);
+      if (candidates.stream().noneMatch(c -> java.util.Arrays.equals(c.tokens(), enumerated.tokens()))) {
+        candidates.add(enumerated);
+      }
+    });
     int rank = -1;
     for (int i = 0; i < candidates.size() && rank < 0; i++) {
       if (Consistency.consistent(candidates.get(i), task.inputs(), task.outputs())) {
@@ -201,6 +221,23 @@ public final class Evaluator {
     boolean allDied = outcome.programBeams() > 0 && outcome.beamsDied() == outcome.programBeams();
     return new TaskOutcome(rank >= 0, rank, program, candidates.size(), NGrams.distinctRatios(bodies, MAX_NGRAM),
         nanos, null, generalises, outcome.pruned(), allDied);
+  }
+
+  /** The version space's shortest program as the only answer. */
+  private TaskOutcome occam(Task task, long start) {
+    var g = dev.lp.search.TaskGuidance.prepare(Guidance.VERSIONSPACE, task.inputs(), task.outputs());
+    var p = g.shortest();
+    long nanos = System.nanoTime() - start;
+    if (p.isEmpty()) {
+      return new TaskOutcome(false, -1, null, 0, new double[MAX_NGRAM], nanos, null,
+          task.hasHidden() ? false : null, 0, true);
+    }
+    boolean ok = Consistency.consistent(Candidate.decode(Tokens.encode(p.get()), 0.0, new int[0]), task.inputs(),
+        task.outputs());
+    Boolean generalises = !task.hasHidden() ? null : ok && task.generalises(p.get());
+    int[] body = withoutEos(Tokens.encode(p.get()));
+    return new TaskOutcome(ok, ok ? 0 : -1, ok ? ProgramText.print(p.get()) : null, 1,
+        NGrams.distinctRatios(List.of(body), MAX_NGRAM), nanos, null, generalises, 0, false);
   }
 
   // EOS ends every complete program, so counting it would only add one shared unigram per beam.

@@ -38,16 +38,11 @@ public final class ProgramSearch {
   private final TokenConstraint constraint;
 
   /**
-   * A beam of {@code width} programs for {@code code} under {@code guidance} on this task.
+   * A beam of {@code width} programs for {@code code} under {@code constraint} (from {@link
+   * TaskGuidance#forBeam}; null: none at all, to measure what the grammar buys).
    *
    * @param code latent code ids without BOS/EOS (empty for a model without codes)
    */
-  public ProgramSearch(ModelInfo info, int[] code, int width, double alpha, Guidance guidance,
-      List<String> inputs, List<String> outputs) {
-    this(info, code, width, alpha, guidance.constraint(inputs, outputs));
-  }
-
-  /** A beam with an explicit constraint (null: none at all, to measure what the grammar buys). */
   public ProgramSearch(ModelInfo info, int[] code, int width, double alpha, TokenConstraint constraint) {
     this.code = code.clone();
     this.constraint = constraint;

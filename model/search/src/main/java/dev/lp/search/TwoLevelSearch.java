@@ -55,6 +55,8 @@ public final class TwoLevelSearch {
    * @param pruned hypotheses the guidance removed ({@link ProgramSearch#pruned}), summed over beams
    * @param beamsDied program beams that ended without a complete program
    * @param programBeams program beams run
+   * @param guidance the request's prepared guidance (effective mode, fallback, the enumerator's
+   *     shortest program in version-space mode)
    */
   public record Outcome(
       List<Candidate> candidates,
@@ -65,7 +67,8 @@ public final class TwoLevelSearch {
       List<Candidate> decoded,
       long pruned,
       int beamsDied,
-      int programBeams) {
+      int programBeams,
+      TaskGuidance guidance) {
     public Outcome {
       candidates = List.copyOf(candidates);
       latentCodes = latentCodes.stream().map(int[]::clone).toList();
@@ -80,6 +83,7 @@ public final class TwoLevelSearch {
   private final SynthesisModel model;
   private final double alpha;
   private final TokenConstraint programConstraint;
+  private final dev.lp.search.vsa.VersionSpace.Budget vsaBudget;
 
   /** A search with the default length-normalisation alpha 0.6 and the DSL grammar on program beams. */
   public TwoLevelSearch(SynthesisModel model) {
@@ -105,6 +109,7 @@ public final class TwoLevelSearch {
     this.model = model;
     this.alpha = alpha;
     this.programConstraint = programConstraint;
+    this.vsaBudget = dev.lp.search.vsa.VersionSpace.Budget.DEFAULT;
   }
 
   /**
@@ -170,13 +175,14 @@ public final class TwoLevelSearch {
     }
     ModelInfo info = model.info();
     boolean lp = info.hasLatents();
+    TaskGuidance guidance = TaskGuidance.prepare(budget.guidance(), inputs, outputs, vsaBudget);
     try (SynthesisModel.Spec spec = model.encode(inputs, outputs)) {
       List<int[]> codes;
       int latentSteps = 0;
       if (lp) {
         LatentResult latent = searchLatents(spec, info, latentBeams, listener);
         if (latent.stopped) {
-          return new Outcome(List.of(), List.of(), latent.steps, 0, true, List.of(), 0, 0, 0);
+          return new Outcome(List.of(), List.of(), latent.steps, 0, true, List.of(), 0, 0, 0, guidance);
         }
         codes = latent.codes;
         latentSteps = latent.steps;
@@ -194,10 +200,10 @@ public final class TwoLevelSearch {
               + " latent sequence per task: L must be 1, got " + latentBeams);
         }
         int samples = info.sampledLatents() ? latentBeams : 1;
-        return searchPrograms(info, java.util.Collections.nCopies(samples, new int[0]), beamSize / samples, budget, inputs,
-            outputs, listener, 0, false, i -> model.programDecoderForLength(spec, programLength, i));
+        return searchPrograms(info, java.util.Collections.nCopies(samples, new int[0]), beamSize / samples, guidance,
+            listener, 0, false, i -> model.programDecoderForLength(spec, programLength, i));
       }
-      return searchPrograms(info, codes, width, budget, inputs, outputs, listener, latentSteps, lp,
+      return searchPrograms(info, codes, width, guidance, listener, latentSteps, lp,
           i -> model.programDecoder(spec, new int[][] {codes.get(i)}));
     }
   }
@@ -221,7 +227,7 @@ public final class TwoLevelSearch {
     }
     List<int[]> given = codes.stream().map(int[]::clone).toList();
     try (SynthesisModel.Spec spec = model.encode(inputs, outputs)) {
-      return searchPrograms(info, given, programsPerCode, SearchBudget.of(programsPerCode, 1), inputs, outputs,
+      return searchPrograms(info, given, programsPerCode, TaskGuidance.prepare(Guidance.OFF, inputs, outputs),
           c -> true, 0, true,
           i -> model.programDecoder(spec, new int[][] {given.get(i)}));
     }
@@ -278,8 +284,8 @@ public final class TwoLevelSearch {
     }
   }
 
-  private Outcome searchPrograms(ModelInfo info, List<int[]> codes, int width, SearchBudget budget,
-      List<String> inputs, List<String> outputs, CandidateListener listener, int latentSteps, boolean lp,
+  private Outcome searchPrograms(ModelInfo info, List<int[]> codes, int width, TaskGuidance guidance,
+      CandidateListener listener, int latentSteps, boolean lp,
       java.util.function.IntFunction<SynthesisModel.Decoder> decoderFor) {
     List<Beam> active = new ArrayList<>();
     List<Beam> all = new ArrayList<>();
@@ -288,9 +294,9 @@ public final class TwoLevelSearch {
     boolean stopped = false;
     try {
       for (int i = 0; i < codes.size(); i++) {
-        ProgramSearch ps = budget.guidance() == Guidance.OFF
-            ? new ProgramSearch(info, codes.get(i), width, alpha, programConstraint)
-            : new ProgramSearch(info, codes.get(i), width, alpha, budget.guidance(), inputs, outputs);
+        TokenConstraint constraint =
+            guidance.effective() == Guidance.OFF ? programConstraint : guidance.forBeam();
+        ProgramSearch ps = new ProgramSearch(info, codes.get(i), width, alpha, constraint);
         Beam b = new Beam(ps, decoderFor.apply(i));
         active.add(b);
         all.add(b);
@@ -343,7 +349,7 @@ public final class TwoLevelSearch {
     long pruned = all.stream().mapToLong(b -> b.search.pruned()).sum();
     int died = (int) all.stream().filter(b -> b.search.diedEmpty()).count();
     return new Outcome(distinct(decoded), lp ? codes : List.of(), latentSteps, steps, stopped, decoded, pruned,
-        died, all.size());
+        died, all.size(), guidance);
   }
 
   /** Every beam's results, best score first. */

@@ -12,7 +12,6 @@ import dev.lp.app.kafka.Worker;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -99,20 +98,16 @@ public final class DemoCommand implements Callable<Integer> {
             + " --example 'Mason Smith=>Smith M' --example 'Henry Myers=>Myers H'");
         out.println("Ctrl-C stops them");
         out.flush();
-        var stop = new CountDownLatch(1);
-        var w = worker;
-        var reload = watcher;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          w.close();
-          if (reload != null) {
-            reload.close();
+        // Ctrl-C is the way this mode ends: a clean stop exits 0 (StopSignal), and the finally
+        // block below closes worker, watcher and broker on the main thread.
+        var signal = StopSignal.install();
+        while (!signal.await(Duration.ofSeconds(1))) {
+          if (!worker.awaitTermination(Duration.ZERO)) {
+            continue;
           }
-          kafka.close();
-          stop.countDown();
-        }, "lp-demo-stop"));
-        worker = null;
-        watcher = null;
-        stop.await();
+          System.err.println("lp demo: the worker stopped: " + worker.failure().orElse("unknown reason"));
+          return 1;
+        }
         return 0;
       }
       return unanswered == 0 ? 0 : 1;
@@ -123,9 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (watcher != null) {
         watcher.close();
       }
-      if (worker != null || watcher != null || !keepRunning) {
-        kafka.close();
-      }
+      kafka.close();
     }
   }
 }

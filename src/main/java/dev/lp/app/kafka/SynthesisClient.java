@@ -69,12 +69,26 @@ public final class SynthesisClient implements AutoCloseable {
     return request;
   }
 
-  /** Connects, failing with {@link NoBrokerException} when no broker answers within {@code timeout}. */
+  /**
+   * Connects, failing with {@link NoBrokerException} whose message says what happened: at once when
+   * no bootstrap address is reachable (unknown host, connection refused: {@link BrokerProbe}),
+   * after {@code timeout} when a reachable broker does not answer (a loaded machine or broker).
+   */
   public static SynthesisClient connect(String bootstrap, Duration timeout) throws NoBrokerException {
     if (bootstrap == null || bootstrap.isBlank()) {
       throw new IllegalArgumentException("bootstrap servers must not be blank");
     }
-    int ms = (int) Math.max(1, timeout.toMillis());
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("the connect timeout must be > 0, got " + timeout);
+    }
+    long end = System.nanoTime() + timeout.toNanos();
+    var unreachable = BrokerProbe.unreachable(bootstrap, timeout);
+    if (unreachable.isPresent()) {
+      throw new NoBrokerException("cannot reach a Kafka broker at " + bootstrap + ": " + unreachable.get(), null);
+    }
+    String slow = "the Kafka broker at " + bootstrap + " accepts connections but did not answer within "
+        + timeout.toMillis() + " ms (a loaded machine or broker? --connect-timeout / lp.client.connect-timeout)";
+    int ms = remainingMs(end);
     try (Admin admin = Admin.create(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
@@ -83,8 +97,13 @@ public final class SynthesisClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NoBrokerException("interrupted while connecting to " + bootstrap, e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-      throw new NoBrokerException("no Kafka broker answered at " + bootstrap + " within " + ms + " ms", e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new NoBrokerException(slow, e);
+    } catch (ExecutionException e) {
+      throw new NoBrokerException(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+          ? slow : "the Kafka broker at " + bootstrap + " answered with an error: " + e.getCause(), e);
+    } catch (RuntimeException e) {
+      throw new NoBrokerException("cannot connect to Kafka at " + bootstrap + ": " + e.getMessage(), e);
     }
     var producer = new KafkaProducer<byte[], byte[]>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -100,7 +119,7 @@ public final class SynthesisClient implements AutoCloseable {
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
     try {
-      var partitions = consumer.partitionsFor(Topics.RESULTS, timeout).stream()
+      var partitions = consumer.partitionsFor(Topics.RESULTS, Duration.ofMillis(remainingMs(end))).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition()))
           .toList();
       if (partitions.isEmpty()) {
@@ -108,7 +127,12 @@ public final class SynthesisClient implements AutoCloseable {
       }
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
-      partitions.forEach(tp -> consumer.position(tp, timeout)); // fixes the start before any send
+      // Fixes the start before any send.
+      partitions.forEach(tp -> consumer.position(tp, Duration.ofMillis(remainingMs(end))));
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      consumer.close();
+      producer.close();
+      throw new NoBrokerException(slow, e);
     } catch (RuntimeException e) {
       consumer.close();
       producer.close();
@@ -117,9 +141,20 @@ public final class SynthesisClient implements AutoCloseable {
     return new SynthesisClient(producer, consumer);
   }
 
-  /** Sends a request (keyed by its id) and waits for the broker's acknowledgement. */
+  /** Milliseconds left until {@code endNanos}, at least 1 (a Kafka timeout of 0 means "don't wait"). */
+  private static int remainingMs(long endNanos) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (endNanos - System.nanoTime()) / 1_000_000));
+  }
+
+  /**
+   * Sends a request (keyed by its id) and waits for the broker's acknowledgement; stamps
+   * {@code sent_at_ms} with this clock unless the caller set it.
+   */
   public RecordMetadata send(SynthesisRequest request) {
-    return sendRaw(Topics.key(request.getRequestId()), request.toByteArray());
+    // The worker counts the deadline from here (Deadlines), so a redelivered request keeps its budget.
+    var stamped = request.getSentAtMs() != 0 ? request
+        : request.toBuilder().setSentAtMs(System.currentTimeMillis()).build();
+    return sendRaw(Topics.key(request.getRequestId()), stamped.toByteArray());
   }
 
   /** Sends arbitrary bytes to lp.requests (tests of the bad-input path); returns where they landed. */

@@ -256,6 +256,8 @@ class KafkaEdgeE2ETest {
       args1.add(unsolved.inputs().get(i) + "=>" + unsolved.outputs().get(i));
     }
     assertEquals(1, Main.run(args1.toArray(String[]::new)), "not solved (the paper's program is inconsistent)");
+    assertEquals(4, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers(), "-e", "caf\u00e9=>x"),
+        "rejected by the worker (BAD_CHARACTER): invalid input has its own code");
     assertEquals(2, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers(), "--example", "no arrow here"));
     assertEquals(2, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers()));
     var conf = java.nio.file.Files.createTempFile("lp-client", ".conf");

@@ -155,6 +155,17 @@ class KafkaEdgeE2ETest {
     assertEquals(Code.MISSING_REQUEST_ID, blank.get(0).getError().getCode());
     assertEquals(Status.REJECTED, blank.get(1).getFinished().getStatus());
 
+    // A request_id that differs from the key: refused under the key, where its sender listens.
+    client.sendRaw("mismatch-key".getBytes(StandardCharsets.UTF_8), request("mismatch-id", t).build().toByteArray());
+    var mismatch = events(client.await(Set.of("mismatch-key", "mismatch-id"), Duration.ofSeconds(5), e -> {})
+        .get("mismatch-key"));
+    assertWellFormed("mismatch-key", mismatch);
+    assertEquals(Code.MISSING_REQUEST_ID, mismatch.get(0).getError().getCode());
+    assertEquals("request_id", mismatch.get(0).getError().getField());
+    assertTrue(mismatch.get(0).getError().getMessage().contains("'mismatch-id' differs from the record key 'mismatch-key'"),
+        mismatch.get(0).getError().getMessage());
+    assertEquals(Status.REJECTED, mismatch.get(1).getFinished().getStatus());
+
     var tooMany = request("too-many", t);
     for (int i = 0; i < 7; i++) {
       tooMany.addExamples(Example.newBuilder().setInput("a").setOutput("b"));

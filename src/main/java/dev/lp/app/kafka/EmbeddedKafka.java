@@ -47,6 +47,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final String bootstrapServers;
   private final Path logDir;
   private final boolean ownsLogDir;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private EmbeddedKafka(KafkaRaftServer server, String bootstrap, Path logDir, boolean owns) {
     this.server = server;
@@ -123,8 +124,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     return logDir;
   }
 
+  /** Stops the broker; idempotent (a test may stop it early to see what a worker does without one). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     server.shutdown();
     server.awaitShutdown();
     if (ownsLogDir) {

@@ -9,6 +9,7 @@ import dev.lp.app.kafka.EventPrinter;
 import dev.lp.app.kafka.Models;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.app.kafka.Worker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -44,8 +45,26 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-reload", description = "Serve --model only; do not follow lp.checkpoints (e.g. `lp publish-checkpoint`).")
   boolean noReload;
 
+  @Option(names = "--log", paramLabel = "FILE",
+      description = "Where the log goes while the demo runs (the screen shows only lp's warnings and errors). Default: ${DEFAULT-VALUE}.")
+  Path log = Path.of("runs", "demo.log");
+
   @Override
   public Integer call() throws Exception {
+    var logs = DemoLogging.toFile(log);
+    if (logs != null) {
+      System.out.println("log: " + log.toAbsolutePath() + " (the screen shows only warnings of lp and errors)");
+    }
+    try {
+      return demo();
+    } finally {
+      if (logs != null) {
+        logs.close();
+      }
+    }
+  }
+
+  private Integer demo() throws Exception {
     var conf = AppConfig.load(null);
     ModelSource models = Models.open(model);
     var out = System.out;

@@ -335,8 +335,15 @@ class KafkaEdgeE2ETest {
 
   @Test
   @Order(7)
-  void demoRunsThePaperTasksThroughItsOwnBroker() {
-    assertEquals(0, Main.run("demo", "--model", "scripted"));
+  void demoRunsThePaperTasksThroughItsOwnBroker() throws Exception {
+    var log = java.nio.file.Files.createTempFile("lp-demo", ".log");
+    try {
+      assertEquals(0, Main.run("demo", "--model", "scripted", "--log", log.toString()));
+      // The worker's INFO lines went to the file, not between the demo's events on the screen.
+      assertTrue(java.nio.file.Files.readString(log).contains("worker started"), java.nio.file.Files.readString(log));
+    } finally {
+      java.nio.file.Files.delete(log);
+    }
   }
 
   private static EventSink dropFinished(EventSink sink) {

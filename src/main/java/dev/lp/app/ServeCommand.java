@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = "Runs a synthesis worker: consumes lp.requests in a consumer group, publishes events to lp.results."
-        + " Exits 0 when stopped (SIGTERM), 1 when it failed while serving, 2 on bad arguments or a missing topic,"
+        + " Exits 0 when stopped cleanly (SIGTERM or Ctrl-C: drains running requests and commits; a second signal"
+        + " exits at once with 128+signal), 1 when it failed while serving, 2 on bad arguments or a missing topic,"
         + " 3 when no broker answers at start.")
 public final class ServeCommand implements Callable<Integer> {
 

@@ -290,6 +290,8 @@ class KafkaEdgeE2ETest {
           "--model", "scripted", "--no-reload"), "no broker");
       assertEquals(3, Main.run("serve", "--config", conf.toString(), "--bootstrap", "127.0.0.1:1",
           "--model", "scripted"), "no broker, hot reload on (the watcher starts after the check)");
+      assertEquals(3, Main.run("serve", "--config", conf.toString(), "--bootstrap", "no-such-host.invalid:9092",
+          "--model", "scripted", "--no-reload"), "an unknown host: one line, exit 3, not a stack trace (exit 1)");
       java.nio.file.Files.writeString(conf, "lp.kafka.startup-timeout = 1s\nlp.kafka.intake.topic = \"lp.no-such-topic\"\n");
       assertEquals(2, Main.run("serve", "--config", conf.toString(), "--bootstrap", kafka.bootstrapServers(),
           "--model", "scripted", "--no-reload"), "a missing topic");

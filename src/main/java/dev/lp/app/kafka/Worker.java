@@ -188,10 +188,20 @@ public final class Worker implements AutoCloseable {
     }
     int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms))) {
+    Admin created;
+    try {
+      created = Admin.create(Map.of(
+          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
+          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms));
+    } catch (org.apache.kafka.common.KafkaException e) {
+      // No address resolves: Kafka refuses at once, with a message about its config.
+      throw new NoBrokerException("cannot reach a Kafka broker at " + bootstrap + ": "
+          + BrokerProbe.unreachable(bootstrap, Duration.ofSeconds(2)).orElse(e.getMessage()), e);
+    }
+    // A starting worker waits the whole timeout for a broker that refuses (it may be starting too),
+    // then says why it gave up: refused, or reachable but silent.
+    try (Admin admin = created) {
       for (boolean first = true; ; first = false) {
         Set<String> listed;
         try {
@@ -199,6 +209,8 @@ public final class Worker implements AutoCloseable {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
           throw new NoBrokerException(first
               ? "no Kafka broker answered at " + bootstrap + " within " + ms + " ms"
+                  + BrokerProbe.unreachable(bootstrap, Duration.ofSeconds(2)).map(why -> ": " + why)
+                      .orElse(" (it accepts connections: a starting or overloaded broker?)")
               : "the Kafka broker at " + bootstrap + " stopped answering", e);
         }
         var missing = topics.stream().filter(t -> !listed.contains(t)).findFirst();

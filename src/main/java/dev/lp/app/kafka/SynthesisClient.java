@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -88,36 +86,16 @@ public final class SynthesisClient implements AutoCloseable {
     }
     String slow = "the Kafka broker at " + bootstrap + " accepts connections but did not answer within "
         + timeout.toMillis() + " ms (a loaded machine or broker? --connect-timeout / lp.client.connect-timeout)";
-    int ms = remainingMs(end);
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms))) {
-      admin.describeCluster().clusterId().get(ms, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NoBrokerException("interrupted while connecting to " + bootstrap, e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new NoBrokerException(slow, e);
-    } catch (ExecutionException e) {
-      throw new NoBrokerException(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
-          ? slow : "the Kafka broker at " + bootstrap + " answered with an error: " + e.getCause(), e);
-    } catch (RuntimeException e) {
-      throw new NoBrokerException("cannot connect to Kafka at " + bootstrap + ": " + e.getMessage(), e);
-    }
-    var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.CLIENT_ID_CONFIG, "lp-client",
-        ProducerConfig.LINGER_MS_CONFIG, 0,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
     var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.CLIENT_ID_CONFIG, "lp-client-results",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    // The consumer's first metadata request is the check that the broker answers (no separate
+    // admin client: on a loaded machine each Kafka client costs start-up CPU that counts against
+    // the timeout); the producer comes after, when the broker is known to answer.
+    KafkaProducer<byte[], byte[]> producer = null;
     try {
       var partitions = consumer.partitionsFor(Topics.RESULTS, Duration.ofMillis(remainingMs(end))).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -129,16 +107,28 @@ public final class SynthesisClient implements AutoCloseable {
       consumer.seekToEnd(partitions);
       // Fixes the start before any send.
       partitions.forEach(tp -> consumer.position(tp, Duration.ofMillis(remainingMs(end))));
+      producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          ProducerConfig.CLIENT_ID_CONFIG, "lp-client",
+          ProducerConfig.LINGER_MS_CONFIG, 0,
+          ProducerConfig.ACKS_CONFIG, "all",
+          ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+          ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      consumer.close();
-      producer.close();
+      closeQuietly(consumer, producer);
       throw new NoBrokerException(slow, e);
     } catch (RuntimeException e) {
-      consumer.close();
-      producer.close();
+      closeQuietly(consumer, producer);
       throw e;
     }
     return new SynthesisClient(producer, consumer);
+  }
+
+  private static void closeQuietly(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer) {
+    consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
+    if (producer != null) {
+      producer.close(Duration.ZERO);
+    }
   }
 
   /** Milliseconds left until {@code endNanos}, at least 1 (a Kafka timeout of 0 means "don't wait"). */

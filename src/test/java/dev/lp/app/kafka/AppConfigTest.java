@@ -19,7 +19,7 @@ class AppConfigTest {
     assertTrue(!consumer.containsKey("group.instance.id"), "static membership is off by default");
     assertEquals(Duration.ofMillis(Long.parseLong(consumer.get("session.timeout.ms"))),
         conf.getDuration("lp.client.failover"), "lp.client.failover mirrors the workers' session timeout");
-    assertTrue(conf.getDuration("lp.client.connect-timeout").compareTo(Duration.ofSeconds(30)) >= 0,
+    assertTrue(conf.getDuration("lp.client.connect-timeout").compareTo(Duration.ofSeconds(60)) >= 0,
         "a connect timeout that holds on a loaded machine");
   }
 }

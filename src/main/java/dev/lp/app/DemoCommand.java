@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Starts an embedded Kafka broker and a worker, sends the paper's example tasks and three everyday ones, and prints the streamed events.")
+    description = "Starts an embedded Kafka broker and a worker, sends the paper's example tasks and three everyday ones, and prints the streamed events."
+        + " Exits 0 when every task was answered (with --keep-running: after a clean stop on Ctrl-C or SIGTERM), 1 otherwise.")
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--keep-running", description = "Keep the broker and worker up afterwards (for `lp synthesize`), until Ctrl-C.")
@@ -111,15 +112,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
       }
       if (keepRunning) {
+        // Ctrl-C is the way this mode ends: a clean stop exits 0 (StopSignal), and the finally
+        // block below closes worker, watcher and broker on the main thread. Installed before the
+        // prompt, so a signal sent as soon as it appears is already ours.
+        var signal = StopSignal.install();
         out.println();
         out.println("broker and worker keep running; try:");
         out.println("  ./lp synthesize --bootstrap " + kafka.bootstrapServers()
             + " --example 'Mason Smith=>Smith M' --example 'Henry Myers=>Myers H'");
         out.println("Ctrl-C stops them");
         out.flush();
-        // Ctrl-C is the way this mode ends: a clean stop exits 0 (StopSignal), and the finally
-        // block below closes worker, watcher and broker on the main thread.
-        var signal = StopSignal.install();
         while (!signal.await(Duration.ofSeconds(1))) {
           if (!worker.awaitTermination(Duration.ZERO)) {
             continue;

@@ -59,12 +59,18 @@ class ServeProcessE2ETest {
   }
 
   private Child serve(String group) throws Exception {
+    return child("worker serving", "dev.lp.app.Main", "serve",
+        "--bootstrap", kafka.bootstrapServers(), "--group", group, "--model", "scripted", "--no-reload");
+  }
+
+  /** A child JVM on this test's classpath running {@code mainClass}; returns once a line starts with {@code ready}. */
+  private Child child(String ready, String mainClass, String... args) throws Exception {
     // Surefire may run tests from a manifest-only jar; it names the real classpath here.
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var pb = new ProcessBuilder(java, "-Xmx1g", "-cp", cp, "dev.lp.app.Main", "serve",
-        "--bootstrap", kafka.bootstrapServers(), "--group", group, "--model", "scripted", "--no-reload")
-        .redirectErrorStream(true);
+    var command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", cp, mainClass));
+    command.addAll(List.of(args));
+    var pb = new ProcessBuilder(command).redirectErrorStream(true);
     var process = pb.start();
     var output = new StringBuffer();
     var serving = new CompletableFuture<Boolean>();
@@ -72,7 +78,7 @@ class ServeProcessE2ETest {
       try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
           output.append(line).append('\n');
-          if (line.startsWith("worker serving")) {
+          if (line.startsWith(ready)) {
             serving.complete(true);
           }
         }
@@ -91,7 +97,7 @@ class ServeProcessE2ETest {
     }
     if (!up) {
       process.destroyForcibly();
-      throw new AssertionError("the child `lp serve` did not start serving:\n" + output);
+      throw new AssertionError("the child " + mainClass + " did not print '" + ready + "':\n" + output);
     }
     return new Child(process, output, reader);
   }
@@ -136,6 +142,46 @@ class ServeProcessE2ETest {
         survivor.close();
       }
       scripted.close();
+    }
+  }
+
+  @Test
+  void aRequestWhoseWorkerIsKilledIsAnsweredByAnotherAndTheClientWaitsForIt() throws Exception {
+    String group = "failover-request-group";
+    var slow = child("ready", SlowWorkerMain.class.getName(), kafka.bootstrapServers(), group);
+    var fast = Models.scripted(List.of(), Duration.ZERO);
+    Worker survivor = null;
+    var err = new ByteArrayOutputStream();
+    var saved = System.err;
+    try {
+      var t = dev.lp.app.kafka.DemoTasks.all().get(0);
+      var args = new ArrayList<>(List.of("synthesize", "--bootstrap", kafka.bootstrapServers(),
+          "--request-id", "failover-1", "--deadline-ms", "4000"));
+      for (int i = 0; i < t.inputs().size(); i++) {
+        args.add("-e");
+        args.add(t.inputs().get(i) + "=>" + t.outputs().get(i));
+      }
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      // The client with its default wait: deadline 4 s + failover 10 s + grace 20 s.
+      var client = CompletableFuture.supplyAsync(() -> Main.run(args.toArray(String[]::new)));
+      Thread.sleep(3_000); // the slow worker (400 ms a step) has it in flight
+      slow.process().destroyForcibly(); // kill -9 under the running request: no Finished, no commit
+      assertTrue(slow.process().waitFor(10, TimeUnit.SECONDS));
+      survivor = Worker.start(AppConfig.load(null), kafka.bootstrapServers(), group, () -> fast);
+      int code = client.get(60, TimeUnit.SECONDS);
+      System.setErr(saved);
+      String text = err.toString(StandardCharsets.UTF_8);
+      assertEquals(0, code, "solved by the surviving worker after the failover:\n" + text + slow.finalOutput());
+      assertTrue(text.contains("no Finished by the deadline (4000 ms); waiting up to"), text);
+    } finally {
+      System.setErr(saved);
+      if (slow.process().isAlive()) {
+        slow.process().destroyForcibly();
+      }
+      if (survivor != null) {
+        survivor.close();
+      }
+      fast.close();
     }
   }
 

@@ -9,10 +9,10 @@ import dev.lp.app.kafka.EventPrinter;
 import dev.lp.app.kafka.Models;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.app.kafka.Worker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Starts an embedded Kafka broker and a worker, sends the paper's example tasks and three everyday ones, and prints the streamed events.")
+    description = "Starts an embedded Kafka broker and a worker, sends the paper's example tasks and three everyday ones, and prints the streamed events."
+        + " Exits 0 when every task was answered (with --keep-running: after a clean stop on Ctrl-C or SIGTERM), 1 otherwise.")
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--keep-running", description = "Keep the broker and worker up afterwards (for `lp synthesize`), until Ctrl-C.")
@@ -45,8 +46,26 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-reload", description = "Serve --model only; do not follow lp.checkpoints (e.g. `lp publish-checkpoint`).")
   boolean noReload;
 
+  @Option(names = "--log", paramLabel = "FILE",
+      description = "Where the log goes while the demo runs (the screen shows only lp's warnings and errors). Default: ${DEFAULT-VALUE}.")
+  Path log = Path.of("runs", "demo.log");
+
   @Override
   public Integer call() throws Exception {
+    var logs = DemoLogging.toFile(log);
+    if (logs != null) {
+      System.out.println("log: " + log.toAbsolutePath() + " (the screen shows only warnings of lp and errors)");
+    }
+    try {
+      return demo();
+    } finally {
+      if (logs != null) {
+        logs.close();
+      }
+    }
+  }
+
+  private Integer demo() throws Exception {
     var conf = AppConfig.load(null);
     ModelSource models = Models.open(model);
     var out = System.out;
@@ -93,26 +112,23 @@ public final class DemoCommand implements Callable<Integer> {
         }
       }
       if (keepRunning) {
+        // Ctrl-C is the way this mode ends: a clean stop exits 0 (StopSignal), and the finally
+        // block below closes worker, watcher and broker on the main thread. Installed before the
+        // prompt, so a signal sent as soon as it appears is already ours.
+        var signal = StopSignal.install();
         out.println();
         out.println("broker and worker keep running; try:");
         out.println("  ./lp synthesize --bootstrap " + kafka.bootstrapServers()
             + " --example 'Mason Smith=>Smith M' --example 'Henry Myers=>Myers H'");
         out.println("Ctrl-C stops them");
         out.flush();
-        var stop = new CountDownLatch(1);
-        var w = worker;
-        var reload = watcher;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          w.close();
-          if (reload != null) {
-            reload.close();
+        while (!signal.await(Duration.ofSeconds(1))) {
+          if (!worker.awaitTermination(Duration.ZERO)) {
+            continue;
           }
-          kafka.close();
-          stop.countDown();
-        }, "lp-demo-stop"));
-        worker = null;
-        watcher = null;
-        stop.await();
+          System.err.println("lp demo: the worker stopped: " + worker.failure().orElse("unknown reason"));
+          return 1;
+        }
         return 0;
       }
       return unanswered == 0 ? 0 : 1;
@@ -123,9 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (watcher != null) {
         watcher.close();
       }
-      if (worker != null || watcher != null || !keepRunning) {
-        kafka.close();
-      }
+      kafka.close();
     }
   }
 }

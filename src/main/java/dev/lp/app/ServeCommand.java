@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = "Runs a synthesis worker: consumes lp.requests in a consumer group, publishes events to lp.results."
-        + " Exits 0 when stopped (SIGTERM), 1 when it failed while serving, 2 on bad arguments or a missing topic,"
+        + " Exits 0 when stopped cleanly (SIGTERM or Ctrl-C: drains running requests and commits; a second signal"
+        + " exits at once with 128+signal), 1 when it failed while serving, 2 on bad arguments or a missing topic,"
         + " 3 when no broker answers at start.")
 public final class ServeCommand implements Callable<Integer> {
 
@@ -80,30 +81,36 @@ public final class ServeCommand implements Callable<Integer> {
       throw e;
     }
     var reload = watcher;
-    var hook = new Thread(() -> {
+    Runnable stopAll = () -> {
       worker.close();
       if (reload != null) {
         reload.close();
       }
-    }, "lp-serve-stop");
+    };
+    // For exits that bypass the signal handlers (SIGHUP, System.exit elsewhere, -Xrs).
+    var hook = new Thread(stopAll, "lp-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    var signal = StopSignal.install();
     worker.opsUrl().ifPresent(url -> System.out.println("ops endpoint on " + url + " (/livez, /readyz, /metrics)"));
     System.out.println("worker serving (model " + model + (watcher == null ? "" : ", hot reload from lp.checkpoints")
         + "); Ctrl-C or SIGTERM stops it");
     System.out.flush();
-    while (!worker.awaitTermination(Duration.ofSeconds(1))) {
-      // waiting for SIGTERM (the hook closes the worker) or a fatal intake or engine failure
+    // Until SIGTERM/SIGINT or a fatal intake or engine failure ends the intake on its own.
+    while (!worker.awaitTermination(Duration.ofMillis(200)) && !signal.await(Duration.ofMillis(200))) {
+      // waiting
     }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      return 1; // the JVM is already stopping (a signal we could not handle): the hook closes the worker
+    }
+    signal.received().ifPresent(s -> System.err.println(s + ": stopping (draining running requests, committing)"));
+    stopAll.run();
     if (worker.failure().isPresent()) {
       System.err.println("worker failed: " + worker.failure().get());
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-        hook.run();
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already stopping; the hook closes the worker
-      }
       return 1;
     }
+    System.err.println("worker stopped cleanly");
     return 0;
   }
 

@@ -22,13 +22,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lp synthesize}: sends one request and prints its events as they stream.
- * Exit codes: 0 solved, 1 not solved (or no answer in time), 2 bad arguments, 3 no broker.
+ * Exit codes: 0 solved, 1 not solved (or no answer in time), 2 bad arguments, 3 no broker,
+ * 4 the worker rejected the request as invalid.
  */
 @Command(
     name = "synthesize",
     mixinStandardHelpOptions = true,
     description = {"Sends one synthesis request over Kafka and prints the streamed events with timings.",
-        "Exit codes: 0 solved, 1 not solved or no answer in time, 2 bad arguments, 3 no broker."})
+        "Exit codes: 0 solved; 1 not solved (exhausted, deadline, failed) or no answer within --wait;"
+            + " 2 bad arguments; 3 no broker (unreachable: at once; not answering: after --connect-timeout);"
+            + " 4 the worker rejected the request as invalid (its Error names the field)."})
 public final class SynthesizeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -69,8 +72,20 @@ public final class SynthesizeCommand implements Callable<Integer> {
   @Option(names = "--request-id", description = "Request id (default: a random UUID).")
   String requestId;
 
-  @Option(names = "--wait-ms", description = "How long to wait for Finished (default: the deadline + lp.client.answer-grace).")
+  @Option(names = "--wait", paramLabel = "DURATION", converter = DurationArg.class,
+      description = {"How long to wait for Finished, e.g. 90s (default: the deadline + lp.client.failover"
+          + " + lp.client.answer-grace, which covers a worker dying and its partition moving to another).",
+          "Past the deadline the command says what it waits for."})
+  Duration wait;
+
+  /** The flag before --wait, in ms; kept so existing scripts run. */
+  @Option(names = "--wait-ms", hidden = true)
   long waitMs;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationArg.class,
+      description = "How long a reachable broker may take to answer, e.g. 30s (default: lp.client.connect-timeout)."
+          + " An unknown host or a refused connection fails at once.")
+  Duration connectTimeout;
 
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON file whose keys override the defaults.")
   Path config;
@@ -101,12 +116,14 @@ public final class SynthesizeCommand implements Callable<Integer> {
             .setMaxPrograms(maxPrograms).setDeadlineMs(deadlineMs).setStreamCandidates(stream)
             .setGuidance(wireGuidance()));
     String servers = bootstrap != null ? bootstrap : conf.getString("lp.kafka.bootstrap-servers");
-    Duration wait = waitMs > 0 ? Duration.ofMillis(waitMs)
-        : (deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : conf.getDuration("lp.engine.default-deadline"))
-            .plus(conf.getDuration("lp.client.answer-grace"));
+    Duration deadline = deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : conf.getDuration("lp.engine.default-deadline");
+    Duration waitFor = wait != null ? wait
+        : waitMs > 0 ? Duration.ofMillis(waitMs)
+        : deadline.plus(conf.getDuration("lp.client.failover")).plus(conf.getDuration("lp.client.answer-grace"));
     SynthesisClient client;
     try {
-      client = SynthesisClient.connect(servers, conf.getDuration("lp.client.connect-timeout"));
+      client = SynthesisClient.connect(servers,
+          connectTimeout != null ? connectTimeout : conf.getDuration("lp.client.connect-timeout"));
     } catch (SynthesisClient.NoBrokerException e) {
       System.err.println("lp synthesize: " + e.getMessage());
       return 3;
@@ -115,17 +132,40 @@ public final class SynthesizeCommand implements Callable<Integer> {
       var out = System.out;
       out.println("request " + id + ": " + inputs.size() + " examples -> " + servers);
       long sent = System.currentTimeMillis();
-      client.send(request.build());
+      client.send(request.setSentAtMs(sent).build());
       var printer = new EventPrinter(out, sent, inputs);
-      var events = client.await(Set.of(id), wait, printer::print).get(id);
-      var last = events.isEmpty() ? null : events.get(events.size() - 1).event();
-      if (last == null || !last.hasFinished()) {
-        System.err.println("lp synthesize: no Finished for " + id + " within " + wait.toMillis()
+      // Up to the deadline (plus a second for the Finished to travel), then, if it has not come,
+      // say why we keep waiting: a worker that died holds the partition until its session times out.
+      Duration first = min(waitFor, deadline.plusSeconds(1));
+      var events = new ArrayList<>(client.await(Set.of(id), first, printer::print).get(id));
+      if (!finished(events) && waitFor.compareTo(first) > 0) {
+        System.err.println("lp synthesize: no Finished by the deadline (" + deadline.toMillis() + " ms); waiting up to "
+            + waitFor.minus(first).toSeconds() + " s more (--wait) for "
+            + (events.isEmpty() ? "a worker to take the request (none may be running, or one died and its"
+                + " partition moves to another after the session timeout)"
+                : "the worker to finish it, or for another worker to serve it again if this one died"));
+        events.addAll(client.await(Set.of(id), waitFor.minus(first), printer::print).get(id));
+      }
+      if (!finished(events)) {
+        System.err.println("lp synthesize: no Finished for " + id + " within " + waitFor.toMillis()
             + " ms (is a worker running? `lp serve --bootstrap " + servers + "`)");
         return 1;
       }
-      return last.getFinished().getStatus() == Finished.Status.SOLVED ? 0 : 1;
+      var status = events.get(events.size() - 1).event().getFinished().getStatus();
+      if (status == Finished.Status.REJECTED) {
+        System.err.println("lp synthesize: the worker rejected the request as invalid (the Error above says why)");
+        return 4;
+      }
+      return status == Finished.Status.SOLVED ? 0 : 1;
     }
+  }
+
+  private static boolean finished(List<SynthesisClient.Received> events) {
+    return !events.isEmpty() && events.get(events.size() - 1).event().hasFinished();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private void readExamples(List<String> inputs, List<String> outputs) throws Exception {

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Trains a model (lp or baseline) and writes checkpoints under --out.")
+    description = "Trains a model (lp, baseline, lstm, or the ablations ae and vae) and writes checkpoints under --out.")
 public final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -155,6 +155,17 @@ class KafkaEdgeE2ETest {
     assertEquals(Code.MISSING_REQUEST_ID, blank.get(0).getError().getCode());
     assertEquals(Status.REJECTED, blank.get(1).getFinished().getStatus());
 
+    // A request_id that differs from the key: refused under the key, where its sender listens.
+    client.sendRaw("mismatch-key".getBytes(StandardCharsets.UTF_8), request("mismatch-id", t).build().toByteArray());
+    var mismatch = events(client.await(Set.of("mismatch-key", "mismatch-id"), Duration.ofSeconds(5), e -> {})
+        .get("mismatch-key"));
+    assertWellFormed("mismatch-key", mismatch);
+    assertEquals(Code.MISSING_REQUEST_ID, mismatch.get(0).getError().getCode());
+    assertEquals("request_id", mismatch.get(0).getError().getField());
+    assertTrue(mismatch.get(0).getError().getMessage().contains("'mismatch-id' differs from the record key 'mismatch-key'"),
+        mismatch.get(0).getError().getMessage());
+    assertEquals(Status.REJECTED, mismatch.get(1).getFinished().getStatus());
+
     var tooMany = request("too-many", t);
     for (int i = 0; i < 7; i++) {
       tooMany.addExamples(Example.newBuilder().setInput("a").setOutput("b"));
@@ -256,6 +267,8 @@ class KafkaEdgeE2ETest {
       args1.add(unsolved.inputs().get(i) + "=>" + unsolved.outputs().get(i));
     }
     assertEquals(1, Main.run(args1.toArray(String[]::new)), "not solved (the paper's program is inconsistent)");
+    assertEquals(4, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers(), "-e", "caf\u00e9=>x"),
+        "rejected by the worker (BAD_CHARACTER): invalid input has its own code");
     assertEquals(2, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers(), "--example", "no arrow here"));
     assertEquals(2, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers()));
     var conf = java.nio.file.Files.createTempFile("lp-client", ".conf");
@@ -277,6 +290,8 @@ class KafkaEdgeE2ETest {
           "--model", "scripted", "--no-reload"), "no broker");
       assertEquals(3, Main.run("serve", "--config", conf.toString(), "--bootstrap", "127.0.0.1:1",
           "--model", "scripted"), "no broker, hot reload on (the watcher starts after the check)");
+      assertEquals(3, Main.run("serve", "--config", conf.toString(), "--bootstrap", "no-such-host.invalid:9092",
+          "--model", "scripted", "--no-reload"), "an unknown host: one line, exit 3, not a stack trace (exit 1)");
       java.nio.file.Files.writeString(conf, "lp.kafka.startup-timeout = 1s\nlp.kafka.intake.topic = \"lp.no-such-topic\"\n");
       assertEquals(2, Main.run("serve", "--config", conf.toString(), "--bootstrap", kafka.bootstrapServers(),
           "--model", "scripted", "--no-reload"), "a missing topic");
@@ -322,8 +337,15 @@ class KafkaEdgeE2ETest {
 
   @Test
   @Order(7)
-  void demoRunsThePaperTasksThroughItsOwnBroker() {
-    assertEquals(0, Main.run("demo", "--model", "scripted"));
+  void demoRunsThePaperTasksThroughItsOwnBroker() throws Exception {
+    var log = java.nio.file.Files.createTempFile("lp-demo", ".log");
+    try {
+      assertEquals(0, Main.run("demo", "--model", "scripted", "--log", log.toString()));
+      // The worker's INFO lines went to the file, not between the demo's events on the screen.
+      assertTrue(java.nio.file.Files.readString(log).contains("worker started"), java.nio.file.Files.readString(log));
+    } finally {
+      java.nio.file.Files.delete(log);
+    }
   }
 
   private static EventSink dropFinished(EventSink sink) {

@@ -9,6 +9,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.kafka.AppConfig;
 import dev.lp.app.kafka.DemoTasks;
+import dev.lp.app.kafka.EmbeddedKafka;
+import dev.lp.app.kafka.Worker;
 import dev.lp.app.kafka.Models;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.protocol.Finished.Status;
@@ -123,6 +125,43 @@ class OpsEndpointE2ETest {
       assertEquals(503, live.statusCode());
       assertTrue(live.body().contains("the serving engine stopped"), live.body());
       assertEquals(503, status(base + "/readyz"));
+    }
+  }
+
+  @Test
+  void readinessFollowsTheBrokerAfterAGraceAndLivenessDoesNot() throws Exception {
+    SynthesisModel fast = Models.scripted(List.of(), Duration.ZERO);
+    Config config = ConfigFactory.parseString("""
+            lp.ops.http-port = 0
+            lp.ops.bind-address = "127.0.0.1"
+            lp.ops.broker-check-interval = 500ms
+            lp.ops.broker-grace = 3s
+            lp.kafka.intake.drain-timeout = 500ms
+            lp.kafka.publisher.close-timeout = 1s
+            """).withFallback(AppConfig.load(null));
+    var kafka = EmbeddedKafka.start(0, null, 1);
+    Worker worker = null;
+    try {
+      worker = Worker.start(config, kafka.bootstrapServers(), "ops-broker-e2e", () -> fast);
+      assertTrue(worker.intake().awaitAssignment(WAIT));
+      String base = worker.opsUrl().orElseThrow();
+      assertEquals("ok\n", get(base + "/readyz").body());
+      long t0 = System.nanoTime();
+      kafka.close();
+      ServingStack.await(() -> status(base + "/readyz") == 503, WAIT, "/readyz turns 503 without a broker");
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      System.out.printf("ops e2e: /readyz 503 %d ms after the broker stopped (grace 3 s)%n", ms);
+      // The last answer came at most one check interval (0.5 s) before the broker stopped.
+      assertTrue(ms >= 2_500, "not before the grace, took " + ms + " ms");
+      assertTrue(get(base + "/readyz").body().startsWith("the Kafka broker has not answered for"),
+          get(base + "/readyz").body());
+      assertEquals(200, get(base + "/livez").statusCode(), "a missing broker is no reason to restart the worker");
+    } finally {
+      if (worker != null) {
+        worker.close();
+      }
+      kafka.close();
+      fast.close();
     }
   }
 

@@ -122,7 +122,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
     String id = m.request().getRequestId();
     int inFlight = running.size();
     if (inFlight >= settings.maxInFlight()) {
-      getContext().getLog().warn("[{}] overloaded: {} sessions in flight", id, inFlight);
+      getContext().getLog().warn("[{}] overloaded: {} sessions in flight", LogText.escape(id), inFlight);
       var error =
           Events.error(
               dev.lp.protocol.Error.Code.OVERLOADED,
@@ -132,7 +132,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
         try {
           m.sink().emit(e);
         } catch (RuntimeException ex) {
-          getContext().getLog().error("[{}] event sink failed", id, ex);
+          getContext().getLog().error("[{}] event sink failed", LogText.escape(id), ex);
         }
       }
       return this;
@@ -151,7 +151,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
   private Behavior<Command> onCancel(Cancel m) {
     Running r = running.get(m.sink());
     if (r != null && !r.cancelled) {
-      getContext().getLog().info("[{}] cancelled", r.stream.requestId());
+      getContext().getLog().info("[{}] cancelled", LogText.escape(r.stream.requestId()));
       r.cancelled = true;
       getContext().stop(r.session);
     }

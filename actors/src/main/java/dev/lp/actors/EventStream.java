@@ -42,7 +42,7 @@ final class EventStream {
   /** Emits one non-final event; ignored (and logged) after Finished. */
   synchronized void emit(Consumer<SynthesisEvent.Builder> kind) {
     if (finished) {
-      log.warn("[{}] event after Finished dropped", requestId);
+      log.warn("[{}] event after Finished dropped", LogText.escape(requestId));
       return;
     }
     send(kind);
@@ -74,7 +74,7 @@ final class EventStream {
     try {
       sink.emit(b.build());
     } catch (RuntimeException e) {
-      log.error("[{}] event sink failed", requestId, e);
+      log.error("[{}] event sink failed", LogText.escape(requestId), e);
     }
   }
 }

@@ -37,6 +37,23 @@ public final class Events {
             "request_id"));
   }
 
+  /**
+   * The answer to a request whose request_id differs from its record key, sent under the key (the
+   * sender listens for its key): Error MISSING_REQUEST_ID (the protocol has no closer code; field
+   * request_id, the message names both) then Finished REJECTED.
+   */
+  public static List<SynthesisEvent> requestIdMismatch(String key, String requestId) {
+    return rejected(
+        key,
+        "",
+        error(
+            dev.lp.protocol.Error.Code.MISSING_REQUEST_ID,
+            "request_id " + LogText.quote(requestId) + " differs from the record key " + LogText.quote(key)
+                + ": send each request keyed by its request_id (its events are keyed and named by it);"
+                + " answered under the record key",
+            "request_id"));
+  }
+
   /** Error then Finished(REJECTED), sequence 0 and 1, for a request refused before it started. */
   public static List<SynthesisEvent> rejected(
       String requestId, String modelVersion, dev.lp.protocol.Error error) {

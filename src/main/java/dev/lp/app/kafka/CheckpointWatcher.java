@@ -13,7 +13,6 @@ import dev.lp.trainer.checkpoint.Manifest;
 import dev.lp.trainer.publish.CheckpointAssembler;
 import dev.lp.trainer.publish.CheckpointPublisher;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -107,11 +105,7 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
    * assembled under a temporary directory.
    */
   public static CheckpointWatcher start(String bootstrap, SynthesisModel initial, Duration drain) {
-    try {
-      return start(bootstrap, initial, drain, Files.createTempDirectory("lp-checkpoints-"), ModelLoader::load);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a directory for received checkpoints", e);
-    }
+    return start(bootstrap, initial, drain, TempDirs.create("lp-checkpoints-"), ModelLoader::load);
   }
 
   /**
@@ -368,28 +362,17 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
     consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     retireDrained(true);
     current.get().retire();
-    deleteTree(staging);
+    TempDirs.deleteTree(staging);
     log.info("checkpoint watcher on {} stopped", bootstrap);
   }
 
   /** Deletes a staged checkpoint and its per-manifest parent directory once that is empty. */
   private static void discard(CheckpointStore.Checkpoint c) {
-    deleteTree(c.dir());
+    TempDirs.deleteTree(c.dir());
     try {
       Files.deleteIfExists(c.dir().getParent());
     } catch (IOException notEmpty) {
       // another checkpoint of the same manifest hash is still staged there
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      log.warn("could not delete {}: {}", dir, e.toString());
     }
   }
 

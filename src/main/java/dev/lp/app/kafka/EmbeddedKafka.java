@@ -12,14 +12,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,6 +45,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final String bootstrapServers;
   private final Path logDir;
   private final boolean ownsLogDir;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private EmbeddedKafka(KafkaRaftServer server, String bootstrap, Path logDir, boolean owns) {
     this.server = server;
@@ -78,7 +77,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     boolean owns = dataDir == null;
     Path dir;
     try {
-      dir = owns ? Files.createTempDirectory("lp-kafka-") : Files.createDirectories(dataDir);
+      dir = owns ? TempDirs.create("lp-kafka-") : Files.createDirectories(dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the broker log directory " + dataDir, e);
     }
@@ -107,7 +106,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       return kafka;
     } catch (RuntimeException e) {
       if (owns) {
-        deleteTree(dir);
+        TempDirs.deleteTree(dir);
       }
       throw new IllegalStateException("the embedded Kafka broker failed to start on port " + clientPort + ": " + e.getMessage(), e);
     }
@@ -123,12 +122,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     return logDir;
   }
 
+  /** Stops the broker; idempotent (a test may stop it early to see what a worker does without one). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     server.shutdown();
     server.awaitShutdown();
     if (ownsLogDir) {
-      deleteTree(logDir);
+      TempDirs.deleteTree(logDir);
     }
     log.info("embedded Kafka at {} stopped", bootstrapServers);
   }
@@ -202,14 +205,6 @@ public final class EmbeddedKafka implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port on 127.0.0.1", e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      log.warn("could not delete {}: {}", dir, e.toString());
     }
   }
 }

@@ -70,7 +70,7 @@ public final class Models {
     }
     try {
       // The directory name becomes the model version on every event: "shipped-lp@STEP".
-      Path parent = Files.createTempDirectory("lp-model-");
+      Path parent = TempDirs.create("lp-model-");
       parent.toFile().deleteOnExit();
       Path dir = Files.createDirectory(parent.resolve("shipped-" + kind));
       dir.toFile().deleteOnExit();

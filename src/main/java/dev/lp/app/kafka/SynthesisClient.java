@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -69,38 +67,37 @@ public final class SynthesisClient implements AutoCloseable {
     return request;
   }
 
-  /** Connects, failing with {@link NoBrokerException} when no broker answers within {@code timeout}. */
+  /**
+   * Connects, failing with {@link NoBrokerException} whose message says what happened: at once when
+   * no bootstrap address is reachable (unknown host, connection refused: {@link BrokerProbe}),
+   * after {@code timeout} when a reachable broker does not answer (a loaded machine or broker).
+   */
   public static SynthesisClient connect(String bootstrap, Duration timeout) throws NoBrokerException {
     if (bootstrap == null || bootstrap.isBlank()) {
       throw new IllegalArgumentException("bootstrap servers must not be blank");
     }
-    int ms = (int) Math.max(1, timeout.toMillis());
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms))) {
-      admin.describeCluster().clusterId().get(ms, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NoBrokerException("interrupted while connecting to " + bootstrap, e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-      throw new NoBrokerException("no Kafka broker answered at " + bootstrap + " within " + ms + " ms", e);
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("the connect timeout must be > 0, got " + timeout);
     }
-    var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.CLIENT_ID_CONFIG, "lp-client",
-        ProducerConfig.LINGER_MS_CONFIG, 0,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    long end = System.nanoTime() + timeout.toNanos();
+    var unreachable = BrokerProbe.unreachable(bootstrap, timeout);
+    if (unreachable.isPresent()) {
+      throw new NoBrokerException("cannot reach a Kafka broker at " + bootstrap + ": " + unreachable.get(), null);
+    }
+    String slow = "the Kafka broker at " + bootstrap + " accepts connections but did not answer within "
+        + timeout.toMillis() + " ms (a loaded machine or broker? --connect-timeout / lp.client.connect-timeout)";
     var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.CLIENT_ID_CONFIG, "lp-client-results",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    // The consumer's first metadata request is the check that the broker answers (no separate
+    // admin client: on a loaded machine each Kafka client costs start-up CPU that counts against
+    // the timeout); the producer comes after, when the broker is known to answer.
+    KafkaProducer<byte[], byte[]> producer = null;
     try {
-      var partitions = consumer.partitionsFor(Topics.RESULTS, timeout).stream()
+      var partitions = consumer.partitionsFor(Topics.RESULTS, Duration.ofMillis(remainingMs(end))).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition()))
           .toList();
       if (partitions.isEmpty()) {
@@ -108,18 +105,46 @@ public final class SynthesisClient implements AutoCloseable {
       }
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
-      partitions.forEach(tp -> consumer.position(tp, timeout)); // fixes the start before any send
+      // Fixes the start before any send.
+      partitions.forEach(tp -> consumer.position(tp, Duration.ofMillis(remainingMs(end))));
+      producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          ProducerConfig.CLIENT_ID_CONFIG, "lp-client",
+          ProducerConfig.LINGER_MS_CONFIG, 0,
+          ProducerConfig.ACKS_CONFIG, "all",
+          ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+          ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      closeQuietly(consumer, producer);
+      throw new NoBrokerException(slow, e);
     } catch (RuntimeException e) {
-      consumer.close();
-      producer.close();
+      closeQuietly(consumer, producer);
       throw e;
     }
     return new SynthesisClient(producer, consumer);
   }
 
-  /** Sends a request (keyed by its id) and waits for the broker's acknowledgement. */
+  private static void closeQuietly(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer) {
+    consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
+    if (producer != null) {
+      producer.close(Duration.ZERO);
+    }
+  }
+
+  /** Milliseconds left until {@code endNanos}, at least 1 (a Kafka timeout of 0 means "don't wait"). */
+  private static int remainingMs(long endNanos) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (endNanos - System.nanoTime()) / 1_000_000));
+  }
+
+  /**
+   * Sends a request (keyed by its id) and waits for the broker's acknowledgement; stamps
+   * {@code sent_at_ms} with this clock unless the caller set it.
+   */
   public RecordMetadata send(SynthesisRequest request) {
-    return sendRaw(Topics.key(request.getRequestId()), request.toByteArray());
+    // The worker counts the deadline from here (Deadlines), so a redelivered request keeps its budget.
+    var stamped = request.getSentAtMs() != 0 ? request
+        : request.toBuilder().setSentAtMs(System.currentTimeMillis()).build();
+    return sendRaw(Topics.key(request.getRequestId()), stamped.toByteArray());
   }
 
   /** Sends arbitrary bytes to lp.requests (tests of the bad-input path); returns where they landed. */

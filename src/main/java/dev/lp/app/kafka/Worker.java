@@ -48,12 +48,14 @@ public final class Worker implements AutoCloseable {
   private final ModelSource models;
   private final ServingMetrics metrics;
   private final OpsServer ops;
+  private final BrokerHealth broker; // null when the ops endpoint is off: only readiness asks it
   private volatile boolean stopping;
   private volatile String engineFailure;
 
   private Worker(ActorSystem<Engine.Command> system, Publisher publisher, Intake intake, ModelSource models,
-      ServingMetrics metrics, OpsServer ops) {
+      ServingMetrics metrics, OpsServer ops, BrokerHealth broker) {
     this.system = system;
+    this.broker = broker;
     this.publisher = publisher;
     this.intake = intake;
     this.models = models;
@@ -102,13 +104,18 @@ public final class Worker implements AutoCloseable {
     ActorSystem<Engine.Command> system = null;
     Publisher publisher = null;
     Intake intake = null;
+    BrokerHealth broker = null;
     try {
       requireBroker(config, bootstrap);
+      if (ops != null) {
+        broker = new BrokerHealth(intakeSettings.bootstrapServers(), opsSettings.brokerCheckInterval(),
+            opsSettings.brokerGrace());
+      }
       system = ActorSystem.create(Engine.create(engine, models), "lp-worker", config);
       var metrics = new ServingMetrics();
       publisher = new Publisher(publisherSettings, metrics::observe);
       intake = new Intake(intakeSettings, publisher, wrap.apply(RequestHandler.engine(system))).start();
-      var worker = new Worker(system, publisher, intake, models, metrics, ops);
+      var worker = new Worker(system, publisher, intake, models, metrics, ops, broker);
       system.getWhenTerminated().thenRun(worker::onEngineTerminated);
       if (ops != null) {
         ops.start(worker.probes());
@@ -124,6 +131,9 @@ public final class Worker implements AutoCloseable {
       }
       if (system != null) {
         system.terminate();
+      }
+      if (broker != null) {
+        broker.close();
       }
       if (ops != null) {
         ops.close();
@@ -178,10 +188,20 @@ public final class Worker implements AutoCloseable {
     }
     int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms))) {
+    Admin created;
+    try {
+      created = Admin.create(Map.of(
+          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
+          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms));
+    } catch (org.apache.kafka.common.KafkaException e) {
+      // No address resolves: Kafka refuses at once, with a message about its config.
+      throw new NoBrokerException("cannot reach a Kafka broker at " + bootstrap + ": "
+          + BrokerProbe.unreachable(bootstrap, Duration.ofSeconds(2)).orElse(e.getMessage()), e);
+    }
+    // A starting worker waits the whole timeout for a broker that refuses (it may be starting too),
+    // then says why it gave up: refused, or reachable but silent.
+    try (Admin admin = created) {
       for (boolean first = true; ; first = false) {
         Set<String> listed;
         try {
@@ -189,6 +209,8 @@ public final class Worker implements AutoCloseable {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
           throw new NoBrokerException(first
               ? "no Kafka broker answered at " + bootstrap + " within " + ms + " ms"
+                  + BrokerProbe.unreachable(bootstrap, Duration.ofSeconds(2)).map(why -> ": " + why)
+                      .orElse(" (it accepts connections: a starting or overloaded broker?)")
               : "the Kafka broker at " + bootstrap + " stopped answering", e);
         }
         var missing = topics.stream().filter(t -> !listed.contains(t)).findFirst();
@@ -254,7 +276,10 @@ public final class Worker implements AutoCloseable {
         if (stopping) {
           return Optional.of("stopping: draining running requests and committing their offsets");
         }
-        return intake.isPolling() ? Optional.empty() : Optional.of("the intake is not polling");
+        if (!intake.isPolling()) {
+          return Optional.of("the intake is not polling");
+        }
+        return broker == null ? Optional.empty() : broker.problem();
       }
 
       @Override
@@ -288,6 +313,9 @@ public final class Worker implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("actor system did not terminate cleanly: {}", e.toString());
+    }
+    if (broker != null) {
+      broker.close();
     }
     if (ops != null) {
       ops.close();

@@ -3,6 +3,7 @@ package dev.lp.actors.kafka;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.lp.actors.EventSink;
 import dev.lp.actors.Events;
+import dev.lp.actors.LogText;
 import dev.lp.protocol.SynthesisEvent;
 import dev.lp.protocol.SynthesisRequest;
 import dev.lp.protocol.Topics;
@@ -46,7 +47,9 @@ import org.slf4j.LoggerFactory;
  *       lost the partition is processed again by the next owner.
  *   <li>Bytes that do not parse are answered with Error BAD_BYTES + Finished(REJECTED), keyed by
  *       the record key, and the intake keeps serving; so is a request with a blank request_id and
- *       a non-blank key (Error MISSING_REQUEST_ID).
+ *       a non-blank key (Error MISSING_REQUEST_ID), and a request whose request_id differs from a
+ *       non-empty record key (Error MISSING_REQUEST_ID naming both, under the key: the sender
+ *       listens there). A record without a key is answered under its request_id.
  *   <li>Back-pressure: at most {@code maxInFlight} requests are submitted and not finished; while
  *       that many run (or fetched records wait), the assigned partitions are paused, so nothing
  *       queues without bound.
@@ -351,16 +354,24 @@ public final class Intake implements AutoCloseable {
     try {
       request = SynthesisRequest.parseFrom(r.value());
     } catch (InvalidProtocolBufferException e) {
-      log.warn("[{}] {}@{}: request bytes do not parse: {}", key, tp, r.offset(), e.getMessage());
+      log.warn("[{}] {}@{}: request bytes do not parse: {}", LogText.escape(key), tp, r.offset(), e.getMessage());
       Events.badBytes(key, e.getMessage()).forEach(sink::emit);
       return;
     }
     if (request.getRequestId().isBlank() && !key.isBlank()) {
-      log.warn("[{}] {}@{}: blank request_id; answered under the record key", key, tp, r.offset());
+      log.warn("[{}] {}@{}: blank request_id; answered under the record key", LogText.escape(key), tp, r.offset());
       Events.missingRequestId(key).forEach(sink::emit);
       return;
     }
-    log.debug("[{}] received from {}@{}", request.getRequestId(), tp, r.offset());
+    // Answered under the request_id, the events would go where the sender, who listens on its key,
+    // never looks; the key is what it named the request by, so the refusal goes there.
+    if (!key.isEmpty() && !key.equals(request.getRequestId())) {
+      log.warn("[{}] {}@{}: request_id {} differs from the record key; rejected under the key",
+          LogText.escape(key), tp, r.offset(), LogText.quote(request.getRequestId()));
+      Events.requestIdMismatch(key, request.getRequestId()).forEach(sink::emit);
+      return;
+    }
+    log.debug("[{}] received from {}@{}", LogText.escape(request.getRequestId()), tp, r.offset());
     submitted.add(sink);
     sink.search = handler.submit(request, sink);
   }
@@ -457,7 +468,7 @@ public final class Intake implements AutoCloseable {
         sends.execute(() -> publish(event, last));
       } catch (RejectedExecutionException stopped) {
         log.debug("[{}] event {} emitted after the intake stopped; not published",
-            event.getRequestId(), event.getSequence());
+            LogText.escape(event.getRequestId()), event.getSequence());
       }
     }
 
@@ -467,7 +478,8 @@ public final class Intake implements AutoCloseable {
           (md, e) -> {
             if (e != null) {
               sendError.compareAndSet(null, e);
-              log.error("[{}] event {} not published: {}", event.getRequestId(), event.getSequence(), e.toString());
+              log.error("[{}] event {} not published: {}", LogText.escape(event.getRequestId()), event.getSequence(),
+                  e.toString());
             }
             // Callbacks of one partition run in send order: every earlier event is settled here.
             if (last) {

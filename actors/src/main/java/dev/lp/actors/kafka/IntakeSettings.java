@@ -1,6 +1,7 @@
 package dev.lp.actors.kafka;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,7 +61,20 @@ public record IntakeSettings(
         i.getDuration("poll-timeout"),
         i.getDuration("commit-interval"),
         i.getDuration("drain-timeout"),
-        strings(i.getConfig("consumer-properties")));
+        consumerProperties(i));
+  }
+
+  /**
+   * {@code consumer-properties}, with {@code group-instance-id} (static membership, off when empty
+   * or absent) as {@code group.instance.id} unless the properties name one themselves.
+   */
+  private static Map<String, String> consumerProperties(Config intake) {
+    var props = strings(intake.getConfig("consumer-properties"));
+    String instance = intake.hasPath("group-instance-id") ? intake.getString("group-instance-id").strip() : "";
+    if (!instance.isEmpty()) {
+      props.putIfAbsent("group.instance.id", instance);
+    }
+    return props;
   }
 
   /** The same settings with another bootstrap list (the command line wins over the file). */
@@ -77,7 +91,10 @@ public record IntakeSettings(
 
   static Map<String, String> strings(Config c) {
     var out = new TreeMap<String, String>();
-    c.entrySet().forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
+    // entrySet renders a quoted key ("session.timeout.ms" = ...) with its quotes, and an unquoted
+    // one as a nested path; both mean the Kafka property session.timeout.ms.
+    c.entrySet().forEach(e -> out.put(String.join(".", ConfigUtil.splitPath(e.getKey())),
+        String.valueOf(e.getValue().unwrapped())));
     return out;
   }
 

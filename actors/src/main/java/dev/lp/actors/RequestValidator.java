@@ -160,8 +160,9 @@ public final class RequestValidator {
             ? Math.min(Math.min(settings.defaultLatentBeams(), settings.maxLatentBeams()), b)
             : o.getLatentBeams();
     int maxPrograms = Math.max(1, o.getMaxPrograms());
-    Duration deadline =
-        o.getDeadlineMs() == 0 ? settings.defaultDeadline() : Duration.ofMillis(o.getDeadlineMs());
+    // Absolute: counted from when the client sent it, so a request served again after a failover
+    // gets only what is left (zero: already expired).
+    Duration deadline = Deadlines.remaining(r, System.currentTimeMillis(), settings.defaultDeadline());
     Guidance guidance = switch (o.getGuidance()) {
       case GUIDANCE_OFF -> Guidance.OFF;
       case GUIDANCE_PREFIX -> Guidance.PREFIX;
@@ -179,14 +180,9 @@ public final class RequestValidator {
           field);
     }
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!Alphabet.contains(c)) {
-        return err(
-            Code.BAD_CHARACTER,
-            String.format(
-                "%s has character '%c' (U+%04X) at position %d, outside the DSL alphabet",
-                field, c, (int) c, i),
-            field);
+      if (!Alphabet.contains(s.charAt(i))) {
+        // Whole code points, escaped: an emoji is named as itself, a NUL or tab visibly.
+        return err(Code.BAD_CHARACTER, LogText.outsideAlphabet(field, s, i), field);
       }
     }
     return Optional.empty();

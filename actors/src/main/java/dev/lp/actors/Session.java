@@ -70,7 +70,7 @@ final class Session extends AbstractBehavior<Session.Command> {
     var stats = new RequestStats();
     var invalid = validator.validate(request);
     if (invalid.isPresent()) {
-      ctx.getLog().info("[{}] rejected: {}", stream.requestId(), invalid.get().getMessage());
+      ctx.getLog().info("[{}] rejected: {}", LogText.escape(stream.requestId()), invalid.get().getMessage());
       stream.fail(invalid.get(), Finished.Status.REJECTED, stats.snapshot());
       return Behaviors.stopped();
     }
@@ -90,6 +90,12 @@ final class Session extends AbstractBehavior<Session.Command> {
     stream.modelVersion(model.info().version());
     var budget = validator.budget(request);
     stream.emit(b -> b.setAccepted(dev.lp.protocol.Accepted.getDefaultInstance()));
+    if (budget.deadline().isZero()) {
+      // Sent longer ago than its deadline (it waited in Kafka, or a failed worker held it): no search.
+      ctx.getLog().info("[{}] expired before it was served", LogText.escape(stream.requestId()));
+      stream.finish(Finished.Status.DEADLINE, stats.snapshot());
+      return Behaviors.stopped();
+    }
     timers.startSingleTimer(DeadlineReached.INSTANCE, DeadlineReached.INSTANCE, budget.deadline());
     List<String> inputs = new ArrayList<>();
     List<String> outputs = new ArrayList<>();
@@ -106,7 +112,7 @@ final class Session extends AbstractBehavior<Session.Command> {
         ctx.spawn(
             Behaviors.supervise(
                     LatentBeam.create(
-                        stream.requestId(), model, inputs, outputs, budget.search(), stats, worker,
+                        LogText.escape(stream.requestId()), model, inputs, outputs, budget.search(), stats, worker,
                         ctx.messageAdapter(LatentBeam.Reply.class, FromLatentBeam::new),
                         ctx.messageAdapter(ProgramBeam.Reply.class, FromProgramBeam::new)))
                 .onFailure(SupervisorStrategy.stop()),
@@ -135,6 +141,8 @@ final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private final EventStream stream;
+  // The request id as logs show it (escaped: it is client text).
+  private final String logId;
   private final RequestValidator.Budget budget;
   private final RequestStats stats;
   private final ActorRef<Verifier.Command> verifier;
@@ -170,6 +178,7 @@ final class Session extends AbstractBehavior<Session.Command> {
     this.inputs = inputs;
     this.outputs = outputs;
     this.stream = stream;
+    this.logId = LogText.escape(stream.requestId());
     this.budget = budget;
     this.stats = stats;
     this.verifier = verifier;
@@ -200,12 +209,12 @@ final class Session extends AbstractBehavior<Session.Command> {
     TaskGuidance g = m.guidance();
     if (g == null) {
       getContext().getLog().warn("[{}] guidance not prepared ({}); searching with prefix guidance",
-          stream.requestId(), ModelWorker.describe(m.failure()));
+          logId, ModelWorker.describe(m.failure()));
       g = TaskGuidance.prepare(Guidance.PREFIX, inputs, outputs);
     }
     stats.guidance = g.effective().label();
     g.fallback().ifPresent(why -> getContext().getLog().info("[{}] version space: {}; prefix guidance instead",
-        stream.requestId(), why));
+        logId, why));
     latent.tell(new LatentBeam.GuidanceReady(g));
     g.shortest().ifPresent(p -> {
       // Streamed at once so a client has a consistent answer before the model's beams finish.
@@ -270,7 +279,7 @@ final class Session extends AbstractBehavior<Session.Command> {
       consistentFound++;
       if (consistentFound == 1) {
         stats.solvedNow();
-        getContext().getLog().info("[{}] solved: {}", stream.requestId(), r.programText());
+        getContext().getLog().info("[{}] solved: {}", logId, r.programText());
         stream.emit(
             b ->
                 b.setSolved(solvedEvent(c, r, dev.lp.protocol.Source.SOURCE_MODEL)));
@@ -286,7 +295,7 @@ final class Session extends AbstractBehavior<Session.Command> {
     if (r.consistent()) {
       enumeratedResult = r;
     } else {
-      getContext().getLog().error("[{}] the version space's program {} is not consistent", stream.requestId(),
+      getContext().getLog().error("[{}] the version space's program {} is not consistent", logId,
           r.programText());
     }
     stream.emit(b -> b.setCandidate(candidateEvent(c, r, myRank, dev.lp.protocol.Source.SOURCE_ENUMERATOR)));
@@ -294,7 +303,7 @@ final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private Behavior<Command> onDeadline() {
-    getContext().getLog().info("[{}] deadline after {}", stream.requestId(), budget.deadline());
+    getContext().getLog().info("[{}] deadline after {}", logId, budget.deadline());
     return finish(Finished.Status.DEADLINE);
   }
 
@@ -311,18 +320,18 @@ final class Session extends AbstractBehavior<Session.Command> {
       var r = enumeratedResult;
       stats.solvedNow();
       stats.solutionSource = dev.lp.protocol.Source.SOURCE_ENUMERATOR;
-      getContext().getLog().info("[{}] solved by the enumerator: {}", stream.requestId(), r.programText());
+      getContext().getLog().info("[{}] solved by the enumerator: {}", logId, r.programText());
       stream.emit(b -> b.setSolved(solvedEvent(enumerated, r, dev.lp.protocol.Source.SOURCE_ENUMERATOR)));
       status = Finished.Status.SOLVED;
     }
     var s = stats.snapshot();
     stream.finish(status, s);
-    getContext().getLog().info("[{}] finished {} in {} ms", stream.requestId(), status, s.getLatencyMs());
+    getContext().getLog().info("[{}] finished {} in {} ms", logId, status, s.getLatencyMs());
     return Behaviors.stopped();
   }
 
   private Behavior<Command> fail(String why) {
-    getContext().getLog().error("[{}] failed: {}", stream.requestId(), why);
+    getContext().getLog().error("[{}] failed: {}", logId, why);
     stream.fail(
         Events.error(dev.lp.protocol.Error.Code.INTERNAL, why, ""),
         Finished.Status.FAILED,

@@ -110,6 +110,18 @@ class RequestValidatorTest {
     assertTrue(e.getMessage().contains("examples[1].input"), e.getMessage());
     assertTrue(e.getMessage().contains("'é'"), e.getMessage());
     assertTrue(e.getMessage().contains("position 3"), e.getMessage());
+    var emoji = rejected(valid().setExamples(0, Example.newBuilder().setInput("a\uD83D\uDE00\tb").setOutput("a")).build(),
+        Code.BAD_CHARACTER);
+    assertTrue(emoji.getMessage().contains("'\uD83D\uDE00' (U+1F600) at position 1"), "a whole code point, not half a"
+        + " surrogate pair: " + emoji.getMessage());
+  }
+
+  @Test
+  void contradictingExamplesAreRefused() {
+    var r = valid().setExamples(1, Example.newBuilder().setInput(valid().getExamples(0).getInput()).setOutput("zz"))
+        .build();
+    var e = rejected(r, Code.INCONSISTENT_EXAMPLES);
+    assertEquals("examples[1].output", e.getField());
   }
 
   @Test

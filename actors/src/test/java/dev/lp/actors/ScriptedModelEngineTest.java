@@ -230,4 +230,24 @@ class ScriptedModelEngineTest {
     assertEquals(Finished.Status.REJECTED, events.get(events.size() - 1).getFinished().getStatus());
     assertEquals(0, model.encodeCalls(), "not searched");
   }
+
+  @Test
+  void aRequestSentLongerAgoThanItsDeadlineIsAnsweredDeadlineWithoutASearch() {
+    var model = ScriptedModel.builder().baseline().task(IN, OUT, List.of(entry(new int[0], "GetToken(NUMBER, 1)")))
+        .build();
+    var engine = testKit.spawn(Engine.create(EngineTest.settings(8), ModelSource.fixed(model)));
+    TestProbe<SynthesisEvent> probe = testKit.createTestProbe();
+    var request = EngineTest.numbers("expired", Options.newBuilder().setDeadlineMs(1000).build()).toBuilder()
+        .setSentAtMs(System.currentTimeMillis() - 60_000).build();
+    engine.tell(new Engine.Submit(request, probe.ref()::tell));
+    var events = collect(probe);
+    assertEquals(Finished.Status.DEADLINE, events.get(events.size() - 1).getFinished().getStatus());
+    assertEquals(0, model.encodeCalls(), "an expired request is not searched");
+    // One sent just now is served with what is left of its deadline.
+    TestProbe<SynthesisEvent> fresh = testKit.createTestProbe();
+    engine.tell(new Engine.Submit(EngineTest.numbers("fresh", Options.newBuilder().setDeadlineMs(5000).build())
+        .toBuilder().setSentAtMs(System.currentTimeMillis()).build(), fresh.ref()::tell));
+    var served = collect(fresh);
+    assertEquals(Finished.Status.SOLVED, served.get(served.size() - 1).getFinished().getStatus());
+  }
 }

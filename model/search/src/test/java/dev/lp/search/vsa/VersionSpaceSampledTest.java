@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Property tests of {@link VersionSpace} over tasks from the training sampler. The unit tier samples
  * the paper's distribution with strings of at most 30 characters (the version space of a 100-character
- * task takes seconds, see docs/RESULTS.md vsa-bench); the slow tier adds 2,000 such tasks and 200 of
+ * task takes seconds, see docs/RESULTS.md vsa-bench); the slow tier adds 200 such tasks and 20 of
  * the paper's own.
  */
 class VersionSpaceSampledTest {
@@ -73,14 +73,15 @@ class VersionSpaceSampledTest {
 
   @Test
   void trueProgramOfSampledTasksIsAdmittedTokenByToken() {
-    checkSampled(SMALL, 11L, 500);
+    checkSampled(SMALL, 11L, 120);
   }
 
   @Test
   void trueProgramOfTwoThousandSampledTasksIsAdmitted() {
     Assumptions.assumeTrue(!"false".equals(System.getProperty("lp.slow")), "slow tier off");
-    checkSampled(SMALL, 12L, 2000);
-    checkSampled(PAPER, 14L, 200);
+    // Sized for CI (a paper-size build takes ~0.4 s at p50): the full 2,000 + 200 is lp bench vsa's job.
+    checkSampled(SMALL, 12L, 200);
+    checkSampled(PAPER, 14L, 20);
   }
 
   /** Random walks through the constraint until EOS: every program reached is consistent. */

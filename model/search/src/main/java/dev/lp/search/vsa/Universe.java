@@ -33,8 +33,7 @@ import java.util.List;
  *   <li>SubStr positions k1, k2: each in [1-m, m], m = the shortest input's length (the sampler's range).
  *   <li>ConstStr, Substitute and SubstituteAll characters: all 83.
  *   <li>Compose(outer, inner): outer any nesting op above, inner any nesting op or SubStr/GetSpan above,
- *       except that Substitute, SubstituteAll, Remove and RemoveAll as the outer op are composed only
- *       with inner outputs that some nesting op also produces (see {@link VersionSpace}).
+ *       with the exceptions {@link VersionSpace} lists for the four later ops.
  * </ul>
  */
 final class Universe {
@@ -59,7 +58,7 @@ final class Universe {
       }
     }
     inputDelimiters = delims.toString();
-    minLength = m;
+    minLength = Math.min(m, 100); // SubStr positions have tokens -100..100 only
     for (Type t : Type.values()) {
       regexes.add(Regex.of(t));
     }

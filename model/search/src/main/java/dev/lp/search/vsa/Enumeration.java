@@ -722,9 +722,7 @@ final class Enumeration {
     long[] and = new long[words];
     String[] u = new String[n];
     for (int wi = 0; wi < inners.size(); wi++) {
-      if ((wi & 255) == 0) {
-        check();
-      }
+      check(); // per inner: one inner's outers can take milliseconds (the later ops)
       Inner w = inners.get(wi);
       if (w.a != null) {
         Arrays.fill(and, -1L);
@@ -1112,11 +1110,18 @@ final class Enumeration {
         if (x == null) {
           Automaton.Builder b = new Automaton.Builder();
           Map<Integer, List<int[]>> byStart = new HashMap<>();
-          for (int j = 0; id && j < identityRel.size(); j++) {
+          boolean late = false;
+          for (int j = 0; id && j < identityRel.size() && !late; j++) {
             addInner(b, inners.get(identityRel.inner(j)), identityRel.vector(j), byStart);
+            late = (j & 511) == 511 && System.nanoTime() > deadline;
           }
-          for (int j = 0; j < pairs.size(); j++) {
+          for (int j = 0; j < pairs.size() && !late; j++) {
             addInner(b, inners.get(pairs.inner(j)), pairs.vector(j), byStart);
+            late = (j & 511) == 511 && System.nanoTime() > deadline;
+          }
+          if (late) {
+            cut = "time budget spent while building the expression automaton";
+            break; // this outer's inners are only partly added: leave the outer out
           }
           addSpans(b, byStart);
           x = b.freeze(automaton);

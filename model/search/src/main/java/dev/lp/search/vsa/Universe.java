@@ -27,14 +27,13 @@ import java.util.List;
  *
  * <ul>
  *   <li>Types: all 8. Indices: ±1..±5. Boundaries, cases: all.
- *   <li>Delimiters as regexes (GetSpan, GetUpto, GetFrom) and as Replace's first argument: those that
- *       occur in some input (others never match an input, nor any inner output built from inputs
- *       except through Replace/Substitute, see {@link VersionSpace}); Replace's second argument: all 21.
+ *   <li>Delimiters as regexes (GetSpan, GetUpto, GetFrom): those that occur in some input (others never
+ *       match an input, nor most inner outputs). Replace: all 21 x 21 (the golden tasks replace
+ *       delimiters no input has, an identity the version space shares at no cost).
  *   <li>SubStr positions k1, k2: each in [1-m, m], m = the shortest input's length (the sampler's range).
  *   <li>ConstStr, Substitute and SubstituteAll characters: all 83.
  *   <li>Compose(outer, inner): outer any nesting op above, inner any nesting op or SubStr/GetSpan above,
- *       except that Substitute, SubstituteAll, Remove and RemoveAll as the outer op are composed only
- *       with inner outputs that some nesting op also produces (see {@link VersionSpace}).
+ *       with the exceptions {@link VersionSpace} lists for the four later ops.
  * </ul>
  */
 final class Universe {
@@ -59,7 +58,7 @@ final class Universe {
       }
     }
     inputDelimiters = delims.toString();
-    minLength = m;
+    minLength = Math.min(m, 100); // SubStr positions have tokens -100..100 only
     for (Type t : Type.values()) {
       regexes.add(Regex.of(t));
     }
@@ -89,7 +88,7 @@ final class Universe {
     for (Case c : Case.values()) {
       out.add(new ToCase(c));
     }
-    for (char d1 : inputDelimiters.toCharArray()) {
+    for (char d1 : Alphabet.DELIMITERS.toCharArray()) {
       for (char d2 : Alphabet.DELIMITERS.toCharArray()) {
         out.add(new Replace(d1, d2));
       }

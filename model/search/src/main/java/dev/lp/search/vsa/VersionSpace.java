@@ -19,18 +19,25 @@ import java.util.Optional;
  *
  * <p>Construction ({@link #build}): every expression reads only the input, so it has one output
  * vector (one string per example) wherever it stands in a program. Expressions are enumerated and
- * grouped by output vector, keeping the vectors whose part for each example occurs in that example's
- * output and which are non-empty on some example (an expression empty everywhere is a no-op). The DAG
+ * grouped by output vector, keeping the vectors whose part for each example is non-empty and occurs in
+ * that example's output. The DAG
  * has a node per position tuple (one position per example's output); a vector labels an edge from
  * (p1..pn) to (p1+|o1|..pn+|on|) where each output has that part at that position. Only nodes on a
  * path from the start (all 0) to the end (all complete) are kept. Which expressions give which vector
  * is an {@link Automaton} over their tokens (see {@link Enumeration} for how the enumeration stays
  * cheap: FlashFill-style position vectors for GetSpan, span algebra for Compose over substrings).
  *
- * <p>Bounds that are not the sampler's: Substitute/SubstituteAll/Remove/RemoveAll as Compose's outer
- * op are composed only with inner outputs some nesting op produces, and Substitute/SubstituteAll
- * writing a character that no output contains is not used as a Compose inner. The sampler never
- * draws those ops; golden tasks that need such a composition are reported as not expressible.
+ * <p>Bounds beyond {@link Universe}'s argument ranges, each keeping every program the sampler can draw:
+ * <ul>
+ *   <li>Every expression must be non-empty on every example. The sampler only draws such programs
+ *       (inputs are non-empty; extracting expressions are redrawn until non-empty on every input).
+ *       Allowing an expression empty on some examples lets the DAG move along one example's output
+ *       alone, and the position tuples then fill the product space (measured: over 200,000 DAG nodes
+ *       and 20 s on most paper tasks); programs using such an expression are not in the space.
+ *   <li>Substitute, SubstituteAll, Remove and RemoveAll (never drawn by the sampler, used by golden
+ *       tasks) as Compose's outer op are composed only with inner outputs some basic nesting op
+ *       (GetToken..GetAll) produces, and Substitute/SubstituteAll are not Compose inners.
+ * </ul>
  *
  * <p>Budget: enumeration, vector count and DAG size are bounded by a {@link Budget}; when a limit is
  * hit, {@link #cut()} is true, {@link #cutReason()} says which, and the space keeps what was built

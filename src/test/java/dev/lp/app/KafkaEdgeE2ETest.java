@@ -199,7 +199,8 @@ class KafkaEdgeE2ETest {
     model.set(slow);
     try {
       var r = request("deadline-1", figure1());
-      r.getOptionsBuilder().setDeadlineMs(200);
+      // Unguided: with a version space the enumerator's program would answer at the deadline (SOLVED).
+      r.getOptionsBuilder().setDeadlineMs(200).setGuidance(dev.lp.protocol.Guidance.GUIDANCE_OFF);
       long t0 = System.nanoTime();
       var es = run(r.build());
       long ms = (System.nanoTime() - t0) / 1_000_000;

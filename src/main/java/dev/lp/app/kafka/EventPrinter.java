@@ -30,13 +30,13 @@ public final class EventPrinter {
       case ACCEPTED -> out.println(head + "Accepted (model " + e.getModelVersion() + ")");
       case CANDIDATE -> {
         var c = e.getCandidate();
-        out.printf("%sCandidate rank %d, score %.3f, %s: %s%n", head, c.getRank(), c.getScore(),
+        out.printf("%sCandidate rank %d, %s, %s: %s%n", head, c.getRank(), source(c.getSource(), c.getScore()),
             c.getConsistent() ? "consistent" : "inconsistent", c.getProgramText());
       }
       case SOLVED -> {
         var s = e.getSolved();
-        out.printf("%sSolved, score %.3f, latent code %s: %s%n", head, s.getScore(), s.getLatentCodeList(),
-            s.getProgramText());
+        out.printf("%sSolved, %s, latent code %s: %s%n", head, source(s.getSource(), s.getScore()),
+            s.getLatentCodeList(), s.getProgramText());
         for (int i = 0; i < s.getOutputsCount(); i++) {
           String in = i < inputs.size() ? inputs.get(i) : "?";
           out.printf("             \"%s\" -> \"%s\"%n", in, s.getOutputs(i));
@@ -60,5 +60,11 @@ public final class EventPrinter {
       default -> out.println(head + "(unknown event kind)");
     }
     out.flush();
+  }
+
+  /** "enumerator (shortest program)" or the model's score: an enumerated program has no score. */
+  private static String source(dev.lp.protocol.Source source, double score) {
+    return source == dev.lp.protocol.Source.SOURCE_ENUMERATOR ? "enumerator (shortest program)"
+        : String.format(java.util.Locale.ROOT, "model score %.3f", score);
   }
 }

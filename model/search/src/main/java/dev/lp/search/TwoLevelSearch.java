@@ -83,7 +83,6 @@ public final class TwoLevelSearch {
   private final SynthesisModel model;
   private final double alpha;
   private final TokenConstraint programConstraint;
-  private final dev.lp.search.vsa.VersionSpace.Budget vsaBudget;
 
   /** A search with the default length-normalisation alpha 0.6 and the DSL grammar on program beams. */
   public TwoLevelSearch(SynthesisModel model) {
@@ -109,7 +108,6 @@ public final class TwoLevelSearch {
     this.model = model;
     this.alpha = alpha;
     this.programConstraint = programConstraint;
-    this.vsaBudget = dev.lp.search.vsa.VersionSpace.Budget.DEFAULT;
   }
 
   /**
@@ -175,7 +173,8 @@ public final class TwoLevelSearch {
     }
     ModelInfo info = model.info();
     boolean lp = info.hasLatents();
-    TaskGuidance guidance = TaskGuidance.prepare(budget.guidance(), inputs, outputs, vsaBudget);
+    // The engine's default limits (lp.engine.version-space): eval builds what a worker would.
+    TaskGuidance guidance = TaskGuidance.prepare(budget.guidance(), inputs, outputs);
     try (SynthesisModel.Spec spec = model.encode(inputs, outputs)) {
       List<int[]> codes;
       int latentSteps = 0;

@@ -216,9 +216,9 @@ final class Session extends AbstractBehavior<Session.Command> {
     g.fallback().ifPresent(why -> getContext().getLog().info("[{}] version space: {}; prefix guidance instead",
         logId, why));
     latent.tell(new LatentBeam.GuidanceReady(g));
-    g.shortest().ifPresent(p -> {
+    g.enumerated().ifPresent(c -> {
       // Streamed at once so a client has a consistent answer before the model's beams finish.
-      enumerated = dev.lp.search.Candidate.decode(dev.lp.dsl.Tokens.encode(p), 0.0, new int[0]);
+      enumerated = c;
       pendingVerifications++;
       verifier.tell(new Verifier.Verify(enumerated, verifiedAdapter));
     });

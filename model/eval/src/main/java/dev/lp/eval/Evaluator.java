@@ -196,8 +196,7 @@ public final class Evaluator {
     }
     List<Candidate> candidates = new ArrayList<>(outcome.candidates());
     // As the engine answers: when no model program is consistent, the enumerator's shortest one is.
-    outcome.guidance().shortest().ifPresent(p -> {
-      Candidate enumerated = Candidate.decode(Tokens.encode(p), 0.0, new int[0]);
+    outcome.guidance().enumerated().ifPresent(enumerated -> {
       if (candidates.stream().noneMatch(c -> java.util.Arrays.equals(c.tokens(), enumerated.tokens()))) {
         candidates.add(enumerated);
       }
@@ -226,18 +225,17 @@ public final class Evaluator {
   /** The version space's shortest program as the only answer. */
   private TaskOutcome occam(Task task, long start) {
     var g = dev.lp.search.TaskGuidance.prepare(Guidance.VERSIONSPACE, task.inputs(), task.outputs());
-    var p = g.shortest();
+    var enumerated = g.enumerated();
     long nanos = System.nanoTime() - start;
-    if (p.isEmpty()) {
+    if (enumerated.isEmpty()) {
       return new TaskOutcome(false, -1, null, 0, new double[MAX_NGRAM], nanos, null,
           task.hasHidden() ? false : null, 0, true);
     }
-    boolean ok = Consistency.consistent(Candidate.decode(Tokens.encode(p.get()), 0.0, new int[0]), task.inputs(),
-        task.outputs());
-    Boolean generalises = !task.hasHidden() ? null : ok && task.generalises(p.get());
-    int[] body = withoutEos(Tokens.encode(p.get()));
-    return new TaskOutcome(ok, ok ? 0 : -1, ok ? ProgramText.print(p.get()) : null, 1,
-        NGrams.distinctRatios(List.of(body), MAX_NGRAM), nanos, null, generalises, 0, false);
+    Candidate c = enumerated.get();
+    boolean ok = Consistency.consistent(c, task.inputs(), task.outputs());
+    Boolean generalises = !task.hasHidden() ? null : ok && task.generalises(c.programOrNull());
+    return new TaskOutcome(ok, ok ? 0 : -1, ok ? ProgramText.print(c.programOrNull()) : null, 1,
+        NGrams.distinctRatios(List.of(withoutEos(c.tokens())), MAX_NGRAM), nanos, null, generalises, 0, false);
   }
 
   // EOS ends every complete program, so counting it would only add one shared unigram per beam.

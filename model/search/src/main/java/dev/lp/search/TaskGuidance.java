@@ -122,6 +122,14 @@ public final class TaskGuidance {
     return effective == Guidance.VERSIONSPACE ? space.shortest() : Optional.empty();
   }
 
+  /**
+   * {@link #shortest()} as a candidate, the form both drivers verify and report it in: the
+   * enumerator has no score (0) and no latent code.
+   */
+  public Optional<Candidate> enumerated() {
+    return shortest().map(p -> Candidate.decode(dev.lp.dsl.Tokens.encode(p), 0.0, new int[0]));
+  }
+
   /** Wall time spent preparing (the version-space build), in nanoseconds. */
   public long prepareNanos() {
     return prepareNanos;

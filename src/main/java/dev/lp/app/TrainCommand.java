@@ -8,6 +8,7 @@ import dev.lp.data.TaskSampler;
 import dev.lp.dsl.Task;
 import dev.lp.dsl.TaskJsonl;
 import dev.lp.nn.ModelConfig;
+import dev.lp.trainer.LrSchedule;
 import dev.lp.trainer.TaskSource;
 import dev.lp.trainer.TaskSources;
 import dev.lp.trainer.TrainLoop;
@@ -66,6 +67,27 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "1000", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
   long warmup;
 
+  @Option(names = "--decay", defaultValue = "invsqrt",
+      description = "learning-rate shape after the warm-up: invsqrt (the reference), linear or cosine (to zero at"
+          + " --decay-end), constant (default: ${DEFAULT-VALUE})")
+  String decay;
+
+  @Option(names = "--decay-end", defaultValue = "0",
+      description = "step a linear or cosine decay reaches zero at; 0 = --steps (default: ${DEFAULT-VALUE})")
+  long decayEnd;
+
+  @Option(names = "--init-from", paramLabel = "CHECKPOINT_DIR",
+      description = "start from this checkpoint's weights (e.g. src/main/resources/models/baseline), its step and its"
+          + " tasks seen; its model configuration is kept (--size, --dropout, --latent-codes and --compression-log2"
+          + " are ignored), Adam starts anew, and warm-up and decay count from its step; --steps is the total")
+  Path initFrom;
+
+  @Option(names = "--dropout", description = "dropout rate of the network (default: the size's, 0.1)")
+  Float dropout;
+
+  @Option(names = "--compression-log2", description = "LP: latent sequence is the program length / 2^ℓ; this is ℓ (default: 2)")
+  Integer compressionLog2;
+
   @Option(names = "--pretrain-steps", description = "LP pretraining phase length (default: the size's, 10000 at paper size)")
   Integer pretrainSteps;
 
@@ -120,6 +142,10 @@ public final class TrainCommand implements Callable<Integer> {
     try {
       settings = new TrainSettings(out, steps, batchSize, lr, warmup, trainSeed, initSeed, dataThreads, 8,
           logEvery, checkpointEvery, resume, clipNorm, tasksFile != null ? tasksFileIdentity() : sampler);
+      settings = settings.withDecay(LrSchedule.Shape.parse(decay), decayEnd);
+      if (initFrom != null) {
+        settings = settings.withInitFrom(initFrom);
+      }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -180,10 +206,12 @@ public final class TrainCommand implements Callable<Integer> {
       if (ioPooling != null) {
         base = base.withIoPooling(ioPooling);
       }
-      if (latentCodes != null) {
+      if (latentCodes != null || dropout != null || compressionLog2 != null) {
         base = new ModelConfig(base.kind(), base.dModel(), base.heads(), base.ffn(), base.encoderLayers(),
-            base.decoderLayers(), base.dropout(), base.maxIoLength(), base.maxProgramLength(), latentCodes,
-            base.compressionLog2(), base.commitment(), base.emaDecay(), base.pretrainSteps(), base.ioPooling());
+            base.decoderLayers(), dropout != null ? dropout : base.dropout(), base.maxIoLength(),
+            base.maxProgramLength(), latentCodes != null ? latentCodes : base.latentCodes(),
+            compressionLog2 != null ? compressionLog2 : base.compressionLog2(), base.commitment(), base.emaDecay(),
+            base.pretrainSteps(), base.ioPooling());
       }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());

@@ -78,13 +78,27 @@ public final class TrainLoop {
     CheckpointStore store = new CheckpointStore(settings.outDir().resolve("checkpoints"));
     Optional<CheckpointStore.Checkpoint> from = settings.resume() ? store.latest() : Optional.empty();
     if (settings.resume() && from.isEmpty()) {
-      progress.println("resume: no checkpoint under " + store.root() + ", starting from step 0");
+      progress.println("resume: no checkpoint under " + store.root() + ", starting "
+          + (settings.initFrom() == null ? "from step 0" : "from the --init-from weights"));
     }
-    long step = from.map(c -> c.manifest().step()).orElse(0L);
-    long tasksSeen = from.map(c -> c.manifest().tasksSeen()).orElse(0L);
-    ModelConfig cfg = from.map(c -> ModelConfig.fromJson(c.manifest().config().toString())).orElse(config);
+    // A run started from another run's weights (--init-from) counts its steps, tasks and schedule on from them.
+    CheckpointStore.Checkpoint init = settings.initFrom() == null ? null : CheckpointStore.open(settings.initFrom());
+    long scheduleStart = init == null ? 0 : init.manifest().step();
+    Manifest.Training recorded = settings.recorded(scheduleStart, init == null ? null : init.manifest().weightsSha256());
+    if (init != null && settings.steps() <= scheduleStart) {
+      throw new IllegalArgumentException("--steps (" + settings.steps() + ") must be beyond the --init-from checkpoint's"
+          + " step (" + scheduleStart + "): it is the run's total, counted on from there");
+    }
+    long step = from.map(c -> c.manifest().step()).orElse(scheduleStart);
+    long tasksSeen = from.map(c -> c.manifest().tasksSeen()).orElse(init == null ? 0L : init.manifest().tasksSeen());
+    ModelConfig initCfg = init == null ? config : ModelConfig.fromJson(init.manifest().config().toString());
+    if (!initCfg.kind().equals(config.kind())) {
+      throw new IllegalArgumentException("--init-from " + settings.initFrom() + " holds a " + initCfg.kind()
+          + " model, not a " + config.kind() + " one");
+    }
+    ModelConfig cfg = from.map(c -> ModelConfig.fromJson(c.manifest().config().toString())).orElse(initCfg);
     if (from.isPresent()) {
-      checkResumable(from.get(), cfg);
+      checkResumable(from.get(), cfg, initCfg, recorded);
     }
     Path metricsCsv = settings.outDir().resolve("metrics.csv");
     if (settings.resume()) {
@@ -93,11 +107,13 @@ public final class TrainLoop {
         progress.printf("resume: dropped %d metrics rows logged after step %d (they are logged again)%n", dropped, step);
       }
     }
-    LrSchedule schedule = new LrSchedule(settings.learningRate(), settings.warmupSteps());
+    LrSchedule schedule = new LrSchedule(settings.learningRate(), settings.warmupSteps(), settings.decay(),
+        scheduleStart, settings.plannedEnd());
     long poolTasks = (long) settings.batchSize() * settings.poolBatches();
     long poolStart = tasksSeen / poolTasks * poolTasks;
 
-    try (Network net = from.map(c -> Network.load(c.weights(), cfg)).orElseGet(() -> Network.create(cfg, settings.initSeed()));
+    try (Network net = from.map(c -> Network.load(c.weights(), cfg)).orElseGet(() -> init != null
+            ? Network.load(init.weights(), cfg) : Network.create(cfg, settings.initSeed()));
         BatchStream<Batch> batches = new BatchStream<>(source, Batch::of, settings.batchSize(), settings.poolBatches(),
             settings.trainSeed(), poolStart, settings.dataThreads())) {
       net.seedDropout(settings.initSeed());
@@ -115,6 +131,10 @@ public final class TrainLoop {
           progress.printf("resumed %s at step %d (%d tasks seen); it has no optimizer state, so Adam moments"
               + " start from zero%n", from.get().dir(), step, tasksSeen);
         }
+      }
+      if (from.isEmpty() && init != null) {
+        progress.printf("starting from the weights of %s (step %d, %d tasks seen); Adam starts anew%n", init.dir(),
+            step, tasksSeen);
       }
       Map<String, Double> window = new LinkedHashMap<>();
       int windowSteps = 0;
@@ -173,7 +193,7 @@ public final class TrainLoop {
           windowStart = System.nanoTime();
         }
         if (step % settings.checkpointEvery() == 0 || step == settings.steps()) {
-          last = checkpoint(store, net, cfg, step, tasksSeen, lastMetrics);
+          last = checkpoint(store, net, cfg, step, tasksSeen, lastMetrics, recorded);
           onCheckpoint.accept(last);
         }
         if (metrics != null && (step % settings.checkpointEvery() == 0 || step == settings.steps())) {
@@ -194,8 +214,9 @@ public final class TrainLoop {
    * A resume continues the interrupted run only with its model and the settings that shape its
    * updates and task stream; anything else would quietly train another run under the old name.
    */
-  private void checkResumable(CheckpointStore.Checkpoint from, ModelConfig saved) {
-    if (!saved.equals(config)) {
+  private void checkResumable(CheckpointStore.Checkpoint from, ModelConfig saved, ModelConfig expected,
+      Manifest.Training given) {
+    if (!saved.equals(expected)) {
       throw new CheckpointException("the checkpoint " + from.dir() + " was trained with a different model"
           + " configuration; resume with the same --kind/--size or use a new --out directory");
     }
@@ -205,7 +226,7 @@ public final class TrainLoop {
           + " version); cannot check that --lr, --batch-size, --warmup, the seeds, --clip-norm and the data match it");
       return;
     }
-    List<String> diff = recorded.differences(settings.recorded());
+    List<String> diff = recorded.differences(given);
     if (!diff.isEmpty()) {
       throw new CheckpointException("cannot resume from " + from.dir() + ": it was trained with other settings ("
           + String.join("; ", diff) + "); resume with the checkpoint's values or use a new --out directory");
@@ -213,9 +234,9 @@ public final class TrainLoop {
   }
 
   private CheckpointStore.Checkpoint checkpoint(CheckpointStore store, Network net, ModelConfig cfg, long step,
-      long tasksSeen, Map<String, Double> metrics) {
+      long tasksSeen, Map<String, Double> metrics, Manifest.Training recorded) {
     Manifest draft = new Manifest(Manifest.FORMAT, cfg.kind(), JsonParser.parseString(cfg.toJson()).getAsJsonObject(),
-        step, tasksSeen, settings.trainSeed(), settings.initSeed(), settings.recorded(), recipe, metrics, null, 0,
+        step, tasksSeen, settings.trainSeed(), settings.initSeed(), recorded, recipe, metrics, null, 0,
         null, null, 0, null, null);
     return store.write(draft, net::save, net::saveOptimizerState);
   }

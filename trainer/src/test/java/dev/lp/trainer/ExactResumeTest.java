@@ -218,6 +218,48 @@ class ExactResumeTest {
   }
 
   /** poolBatches 3 makes the resume point fall inside a pool, so the stream replay is exercised too. */
+  /**
+   * A run from another run's weights (--init-from) continues that run's step and tasks seen, counts
+   * its warm-up and linear decay from there, records both, and resumes exactly like any other run;
+   * a resume with another decay end is refused.
+   */
+  @Test
+  void runFromAnotherRunsWeightsResumesExactlyWithItsSchedule() throws Exception {
+    Path source = resumableHalf("init-source").resolve("checkpoints");
+    Path init = new CheckpointStore(source).latest().orElseThrow().dir();
+    StringBuilder log = new StringBuilder();
+    TrainLoop.Outcome full = runFrom(dir.resolve("init-straight"), init, N + 10, false, log, N + 10);
+    assertTrue(log.toString().contains("starting from the weights of"), log.toString());
+    assertEquals(N + 10, full.steps());
+    assertEquals((long) (N + 10) * BATCH, full.tasksSeen());
+    var training = full.checkpoint().manifest().training();
+    assertEquals("linear", training.decay());
+    assertEquals(N, training.scheduleStart());
+    assertEquals(N + 10, training.decayEnd());
+    assertEquals(new CheckpointStore(source).latest().orElseThrow().manifest().weightsSha256(), training.initFrom());
+    List<String> lrs = Files.readAllLines(dir.resolve("init-straight").resolve("metrics.csv"));
+    assertTrue(lrs.get(1).startsWith((N + 5) + ","), lrs.toString()); // first row: the run's fifth step
+
+    Path split = dir.resolve("init-split");
+    runFrom(split, init, N + 5, false, new StringBuilder(), N + 10);
+    TrainLoop.Outcome resumed = runFrom(split, init, N + 10, true, new StringBuilder(), N + 10);
+    assertArrayEquals(Files.readAllBytes(full.checkpoint().weights()), Files.readAllBytes(resumed.checkpoint().weights()),
+        "a resumed --init-from run differs from the uninterrupted one");
+    CheckpointException e = assertThrows(CheckpointException.class,
+        () -> runFrom(split, init, N + 20, true, new StringBuilder(), N + 20));
+    assertTrue(e.getMessage().contains("--decay-end: checkpoint " + (N + 10) + ", given " + (N + 20)), e.getMessage());
+  }
+
+  private TrainLoop.Outcome runFrom(Path out, Path init, long steps, boolean resume, StringBuilder log, long decayEnd) {
+    TrainSettings settings = new TrainSettings(out, steps, BATCH, LR, 5, 7, 3, 1, 3, 5, 5, resume, 1f)
+        .withDecay(LrSchedule.Shape.LINEAR, decayEnd).withInitFrom(init);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TrainLoop.Outcome outcome = new TrainLoop(settings, CONFIG, TaskSources.epochs(tasks, 7), new JsonObject(),
+        new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
+    log.append(bytes.toString(StandardCharsets.UTF_8));
+    return outcome;
+  }
+
   private TrainLoop.Outcome run(Path out, long steps, boolean resume, StringBuilder log) {
     return run(out, steps, resume, log, CONFIG, BATCH, LR);
   }

@@ -82,9 +82,28 @@ public record Manifest(
    * @param clipNorm gradient clipping norm (0 = off)
    * @param poolBatches batches per length-bucketing pool
    * @param data what the tasks come from (sampler settings, or a task file's checksum)
+   * @param decay the learning rate's shape after the warm-up (invsqrt, linear, cosine, constant);
+   *     null in manifests written before it was recorded, which all used invsqrt
+   * @param decayEnd the step a linear or cosine decay reaches zero at (0 when not recorded)
+   * @param scheduleStart the step the run began at: 0, or the step of the checkpoint it was
+   *     started from ({@code --init-from}); the warm-up counts from it
+   * @param initFrom sha256 of the weights the run started from, or null for fresh weights
    */
   public record Training(int batchSize, float learningRate, long warmupSteps, long trainSeed, long initSeed,
-      float clipNorm, int poolBatches, String data) {
+      float clipNorm, int poolBatches, String data, String decay, long decayEnd, long scheduleStart,
+      String initFrom) {
+
+    /** Settings recorded before the decay shape and the start were (inverse square root from step 0). */
+    public Training(int batchSize, float learningRate, long warmupSteps, long trainSeed, long initSeed,
+        float clipNorm, int poolBatches, String data) {
+      this(batchSize, learningRate, warmupSteps, trainSeed, initSeed, clipNorm, poolBatches, data, "invsqrt", 0, 0,
+          null);
+    }
+
+    /** The decay shape, "invsqrt" for manifests that predate it. */
+    public String decayShape() {
+      return decay == null ? "invsqrt" : decay;
+    }
 
     /**
      * The settings that differ from {@code given}, one line each with its value here (the
@@ -100,6 +119,12 @@ public record Manifest(
       diff(d, "--clip-norm", clipNorm, given.clipNorm);
       diff(d, "pool batches", poolBatches, given.poolBatches);
       diff(d, "data", data, given.data);
+      diff(d, "--decay", decayShape(), given.decayShape());
+      if (!"invsqrt".equals(decayShape()) && !"constant".equals(decayShape())) {
+        diff(d, "--decay-end", decayEnd, given.decayEnd);
+      }
+      diff(d, "the schedule's start (the --init-from checkpoint's step)", scheduleStart, given.scheduleStart);
+      diff(d, "--init-from weights (sha256)", initFrom, given.initFrom);
       return d;
     }
 

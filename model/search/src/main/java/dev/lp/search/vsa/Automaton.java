@@ -201,7 +201,14 @@ final class Automaton {
       add(all, 0, target);
     }
 
+    /** Token to child index, once a node has more than {@link #SCAN} children (up to the token vocabulary). */
+    private Map<Integer, Integer> index;
+    private static final int SCAN = 16;
+
     private int find(int token) {
+      if (index != null) {
+        return index.getOrDefault(token, -1);
+      }
       for (int j = 0; j < size; j++) {
         if (t[j] == token) {
           return j;
@@ -217,6 +224,14 @@ final class Automaton {
       }
       t[size] = token;
       k[size++] = child;
+      if (index != null) {
+        index.put(token, size - 1);
+      } else if (size > SCAN) {
+        index = new HashMap<>();
+        for (int j = 0; j < size; j++) {
+          index.put(t[j], j);
+        }
+      }
     }
 
     /** Interns this trie into a; an empty builder is not a node (IllegalStateException). */

@@ -94,6 +94,10 @@ final class Enumeration {
     final int[] properMax;
     /** mapped[k][a]: maxLcp of (charwise outer k)(in) against out, computed on first use. */
     final int[][] mapped;
+    /** mappedIn[k]: (charwise outer k)(in), with mapped[k]. */
+    final String[] mappedIn;
+    /** changed[k][j]: how many of in[0:j] outer k changes, with mapped[k]; null when it changes none. */
+    final int[][] changed;
 
     Ex(String in, String out, Universe u) {
       this.in = in;
@@ -117,6 +121,8 @@ final class Enumeration {
       ok = new long[(len + 1) * (len + 1)][];
       properMax = properMax(in, out);
       mapped = new int[u.basicNesting().size()][];
+      mappedIn = new String[mapped.length];
+      changed = new int[mapped.length][];
       for (int j = 0; j < out.length(); j++) {
         char c = out.charAt(j);
         if (c < 128) {
@@ -199,9 +205,31 @@ final class Enumeration {
     if (t == null) {
       String m = outers.get(k).apply(x.in);
       t = m.equals(x.in) ? x.maxLcp : maxLcp(m, x.out);
+      x.mappedIn[k] = m;
+      if (t != x.maxLcp) {
+        int[] c = new int[x.len + 1];
+        for (int j = 0; j < x.len; j++) {
+          c[j + 1] = c[j] + (m.charAt(j) != x.in.charAt(j) ? 1 : 0);
+        }
+        x.changed[k] = c;
+      }
       x.mapped[k] = t;
     }
     return t;
+  }
+
+  /** Whether charwise outer k leaves in[a:b) of example x as it is. */
+  private boolean unchanged(Ex x, int k, int a, int b) {
+    mapped(x, k);
+    int[] c = x.changed[k];
+    return c == null || c[b] == c[a];
+  }
+
+  /** A 64-bit mix (splitmix64's finaliser, a bijection) so that boxed packed keys spread over a HashMap's buckets. */
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 
   // Span outer kinds.
@@ -288,6 +316,9 @@ final class Enumeration {
   // scratch for span matches
   private int[] mx;
   private int[] my;
+  // scratch: per example result span of one span outer
+  private int[] rxs;
+  private int[] rys;
 
   Enumeration(List<String> inputs, List<String> outputs, long deadline, long maxVectors) {
     this.n = inputs.size();
@@ -305,6 +336,8 @@ final class Enumeration {
     packable = n <= 4 && longest <= 128;
     mx = new int[longest];
     my = new int[longest];
+    rxs = new int[n];
+    rys = new int[n];
   }
 
   /** Runs the enumeration; on a budget cut, keeps what was found and records why. */
@@ -386,7 +419,7 @@ final class Enumeration {
       for (int e = 0; e < n; e++) {
         k = (k << 14) | ((long) a[e] << 7) | b[e];
       }
-      key = k;
+      key = mix(k);
     } else {
       StringBuilder sb = new StringBuilder(2 * n + 1).append('S');
       for (int e = 0; e < n; e++) {
@@ -545,10 +578,28 @@ final class Enumeration {
         continue;
       }
       for (int e = 0; e < n; e++) {
-        u[e] = !changed[e] ? w[e] : p < 10 ? pre[e] + c + suf[e] : new SubstituteAll(t, c).apply(w[e]);
+        u[e] = !changed[e] ? w[e] : p < 10 ? pre[e] + c + suf[e] : substituteAll(w[e], matches[e], c);
       }
       sink.accept(c, u);
     }
+  }
+
+  /**
+   * SubstituteAll(t, c) on w given t's matches in w (as {@link Scan#matches} gives them): the
+   * reference loop (each match's text replaced where it first occurs in the string changed so far)
+   * without scanning w for the matches again for every character c.
+   */
+  static String substituteAll(String w, long[] matches, char c) {
+    String value = w;
+    for (long m : matches) {
+      String text = w.substring((int) (m >>> 32), (int) m);
+      int at = value.indexOf(text);
+      if (at >= 0) {
+        value = new StringBuilder(value.length() - text.length() + 1).append(value, 0, at).append(c)
+            .append(value, at + text.length(), value.length()).toString();
+      }
+    }
+    return value;
   }
 
   private void substrInners() {
@@ -746,8 +797,15 @@ final class Enumeration {
           }
         }
       } else {
+        // ToCase and Replace keep what blind() blurs, so they need the blurred inner in the blurred output
+        boolean charwise = true;
+        for (int e = 0; e < n && charwise; e++) {
+          charwise = ex[e].blindOut.contains(blind(w.s[e]));
+        }
         for (int k = 0; k < spanOuters; k++) {
-          directOuter(k, wi, w, u);
+          if (charwise || kind[k] != CHARWISE) {
+            directOuter(k, wi, w, u);
+          }
         }
       }
       if (w.nesting) {
@@ -762,6 +820,25 @@ final class Enumeration {
    * inners: GetToken(NUMBER, 1) of every span that starts before a number).
    */
   private void spanOuterValue(int k, int wi, Inner w, String[] u) {
+    if (kind[k] == CHARWISE && !(outers.get(k) instanceof ToCase tc && tc.c() == dev.lp.dsl.Case.PROPER)) {
+      // ToCase and Replace map each character alone: where they change nothing in the span on any
+      // example the result is the inner's own vector, otherwise the span of the mapped input
+      boolean same = true;
+      for (int e = 0; e < n && same; e++) {
+        same = unchanged(ex[e], k, w.a[e], w.b[e]);
+      }
+      if (same) {
+        if (w.top >= 0) {
+          rel[k].add(wi, w.top);
+        }
+        return;
+      }
+      for (int e = 0; e < n; e++) {
+        u[e] = ex[e].mappedIn[k].substring(w.a[e], w.b[e]);
+      }
+      relate(k, wi, u);
+      return;
+    }
     long key = 0;
     boolean spans = packable;
     for (int e = 0; e < n && spans; e++) {
@@ -769,16 +846,16 @@ final class Enumeration {
       int count = regexOf[k] >= 0 ? spanMatches(x, regexOf[k], w.a[e], w.b[e]) : 0;
       evalSpan(x, w.a[e], w.b[e], k, count, true);
       spans = rs == null;
+      rxs[e] = rx;
+      rys[e] = ry;
       key = (key << 14) | ((long) rx << 7) | ry;
     }
     if (spans) {
+      key = mix(key);
       Integer v = spanVectors.get(key);
       if (v == null) {
         for (int e = 0; e < n; e++) {
-          Ex x = ex[e];
-          int count = regexOf[k] >= 0 ? spanMatches(x, regexOf[k], w.a[e], w.b[e]) : 0;
-          evalSpan(x, w.a[e], w.b[e], k, count, true);
-          u[e] = x.in.substring(rx, ry);
+          u[e] = ex[e].in.substring(rxs[e], rys[e]);
         }
         v = vector(u.clone());
         spanVectors.put(key, v);
@@ -809,11 +886,7 @@ final class Enumeration {
 
   private void directOuter(int k, int wi, Inner w, String[] u) {
     Expr o = outers.get(k);
-    boolean charwise = k < spanOuters && kind[k] == CHARWISE;
     for (int e = 0; e < n; e++) {
-      if (charwise && !ex[e].blindOut.contains(blind(w.s[e]))) {
-        return;
-      }
       u[e] = o.apply(w.s[e]);
       if (u[e].isEmpty() || !out[e].contains(u[e])) {
         return;

@@ -161,6 +161,8 @@ public record EvalReport(String command, String machine, String date, List<Model
     if (r.hasHidden()) {
       o.addProperty("generalised", r.generalised());
       o.addProperty("generalisation", r.generalisation());
+      o.addProperty("occamGeneralised", r.occamGeneralised());
+      o.addProperty("occamGeneralisation", r.occamGeneralisation());
     }
     o.addProperty("allBeamsDiedShare", r.allBeamsDiedShare());
     o.addProperty("meanPruned", r.meanPruned());
@@ -251,9 +253,10 @@ public record EvalReport(String command, String machine, String date, List<Model
         md.append('\n');
       }
     }
-    md.append("\n| model | B | L | solved | accuracy (consistent) | generalises | all beams died | pruned/task "
+    md.append("\n| model | B | L | solved | accuracy (consistent) | generalises | generalises, Occam-ranked "
+        + "| all beams died | pruned/task "
         + "| model errors | mean ms/task | distinct-1 | distinct-2 | distinct-3 | distinct-4 |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (ModelResult m : models) {
       DatasetResult d = m.on(ds);
       if (d == null) {
@@ -262,9 +265,11 @@ public record EvalReport(String command, String machine, String date, List<Model
       for (SettingResult r : d.results()) {
         String gen = r.hasHidden() ? String.format(Locale.ROOT, "%.1f%% (%d)", 100 * r.generalisation(),
             r.generalised()) : "—";
-        md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d/%d | %.1f%% | %s | %.1f%% | %.1f | %d | %.1f |%s%n",
+        String occam = r.hasHidden() ? String.format(Locale.ROOT, "%.1f%% (%d)", 100 * r.occamGeneralisation(),
+            r.occamGeneralised()) : "—";
+        md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d/%d | %.1f%% | %s | %s | %.1f%% | %.1f | %d | %.1f |%s%n",
             escape(label(m)), r.setting().beamSize(), r.setting().latentBeams(), r.solved(), r.tasks(),
-            100 * r.accuracy(), gen, 100 * r.allBeamsDiedShare(), r.meanPruned(), r.errors(), r.meanMillis(),
+            100 * r.accuracy(), gen, occam, 100 * r.allBeamsDiedShare(), r.meanPruned(), r.errors(), r.meanMillis(),
             distinctCells(r)));
       }
     }

@@ -5,6 +5,7 @@ import dev.lp.dsl.Task;
 import dev.lp.dsl.Tokens;
 import dev.lp.search.Candidate;
 import dev.lp.search.Consistency;
+import dev.lp.search.Ranking;
 import dev.lp.search.Guidance;
 import dev.lp.search.SearchBudget;
 import dev.lp.search.SynthesisModel;
@@ -201,12 +202,9 @@ public final class Evaluator {
         candidates.add(enumerated);
       }
     });
-    int rank = -1;
-    for (int i = 0; i < candidates.size() && rank < 0; i++) {
-      if (Consistency.consistent(candidates.get(i), task.inputs(), task.outputs())) {
-        rank = i;
-      }
-    }
+    java.util.function.Predicate<Candidate> consistent = c -> Consistency.consistent(c, task.inputs(), task.outputs());
+    int rank = Ranking.MODEL.pick(candidates, consistent);
+    int occamRank = Ranking.OCCAM.pick(candidates, consistent);
     long nanos = System.nanoTime() - start;
     // Diversity over the beams' contents (as the paper measures it): a program two codes decoded
     // counts twice, though the candidates list it once.
@@ -217,9 +215,11 @@ public final class Evaluator {
     String program = rank < 0 ? null : ProgramText.print(candidates.get(rank).programOrNull());
     // What a user gets is the first consistent program: it generalises if it also fits the hidden pairs.
     Boolean generalises = !task.hasHidden() ? null : rank >= 0 && task.generalises(candidates.get(rank).programOrNull());
+    Boolean occamGeneralises = !task.hasHidden() ? null
+        : occamRank >= 0 && task.generalises(candidates.get(occamRank).programOrNull());
     boolean allDied = outcome.programBeams() > 0 && outcome.beamsDied() == outcome.programBeams();
     return new TaskOutcome(rank >= 0, rank, program, candidates.size(), NGrams.distinctRatios(bodies, MAX_NGRAM),
-        nanos, null, generalises, outcome.pruned(), allDied);
+        nanos, null, generalises, outcome.pruned(), allDied, occamGeneralises);
   }
 
   /** The version space's shortest program as the only answer. */

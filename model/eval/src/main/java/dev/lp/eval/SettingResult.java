@@ -40,6 +40,17 @@ public record SettingResult(Setting setting, List<TaskOutcome> outcomes) {
     return (int) outcomes.stream().filter(o -> Boolean.TRUE.equals(o.generalises())).count();
   }
 
+  /** Tasks whose answer under the Occam ranking (shortest consistent, model breaks ties) fits the hidden examples. */
+  public int occamGeneralised() {
+    return (int) outcomes.stream().filter(o -> Boolean.TRUE.equals(o.occamGeneralises())).count();
+  }
+
+  /** {@link #occamGeneralised()} over the tasks with hidden examples. */
+  public double occamGeneralisation() {
+    long withHidden = outcomes.stream().filter(o -> o.occamGeneralises() != null).count();
+    return withHidden == 0 ? 0.0 : occamGeneralised() / (double) withHidden;
+  }
+
   /** Whether any task had hidden examples (so {@link #generalisation()} means something). */
   public boolean hasHidden() {
     return outcomes.stream().anyMatch(o -> o.generalises() != null);

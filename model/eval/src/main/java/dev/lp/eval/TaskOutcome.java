@@ -16,10 +16,19 @@ package dev.lp.eval;
  *     (false when unsolved); null when the task has no hidden examples
  * @param pruned hypotheses the search's guidance removed ({@link dev.lp.search.ProgramSearch#pruned})
  * @param allBeamsDied every program beam ended without a complete program (nothing came back)
+ * @param occamGeneralises whether the answer under {@link dev.lp.search.Ranking#OCCAM} (the
+ *     shortest consistent program, the model breaking ties) reproduces every hidden example; null
+ *     when the task has no hidden examples
  */
 public record TaskOutcome(
     boolean solved, int rank, String program, int returned, double[] distinct, long nanos, String error,
-    Boolean generalises, long pruned, boolean allBeamsDied) {
+    Boolean generalises, long pruned, boolean allBeamsDied, Boolean occamGeneralises) {
+
+  /** An outcome where the answer is the same under both rankings. */
+  public TaskOutcome(boolean solved, int rank, String program, int returned, double[] distinct, long nanos,
+      String error, Boolean generalises, long pruned, boolean allBeamsDied) {
+    this(solved, rank, program, returned, distinct, nanos, error, generalises, pruned, allBeamsDied, generalises);
+  }
 
   /** An outcome without hidden examples or guidance. */
   public TaskOutcome(boolean solved, int rank, String program, int returned, double[] distinct, long nanos,
@@ -41,8 +50,11 @@ public record TaskOutcome(
     if (nanos < 0) {
       throw new IllegalArgumentException("nanos must be >= 0, got " + nanos);
     }
-    if (generalises != null && generalises && !solved) {
+    if ((Boolean.TRUE.equals(generalises) || Boolean.TRUE.equals(occamGeneralises)) && !solved) {
       throw new IllegalArgumentException("an unsolved outcome cannot generalise");
+    }
+    if ((generalises == null) != (occamGeneralises == null)) {
+      throw new IllegalArgumentException("both rankings' generalisation are known (hidden examples) or neither");
     }
     distinct = distinct.clone();
   }

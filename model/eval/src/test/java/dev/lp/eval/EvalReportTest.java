@@ -95,7 +95,7 @@ class EvalReportTest {
     assertTrue(sampled.contains("| Latent Programmer — paper, 1K held-out | 51% | 57% |"), sampled);
     assertTrue(sampled.contains("| Latent RobustFill [AE] — paper, 1K held-out | 47% | 50% |"), sampled);
     assertTrue(sampled.contains("| Latent RobustFill [VAE] — paper, 1K held-out | 46% | 51% |"), sampled);
-    assertTrue(sampled.contains("| ckpt-lp (lp) | 10 | 3 | 3/8 | 37.5% | — | 0.0% | 0.0 | 0 |"), sampled);
+    assertTrue(sampled.contains("| ckpt-lp (lp) | 10 | 3 | 3/8 | 37.5% | — | — | 0.0% | 0.0 | 0 |"), sampled);
     String split = section(sections, "Accuracy: golden/COMPOSE_NEW_OP (4 tasks)");
     assertFalse(split.contains("paper"), split);
 

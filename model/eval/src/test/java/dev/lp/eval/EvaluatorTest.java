@@ -200,4 +200,24 @@ class EvaluatorTest {
     assertEquals(0.0, r.generalisation());
     assertEquals(1.0, r.accuracy());
   }
+
+  @Test
+  void occamRankingAnswersWithTheShortestConsistentProgram() {
+    // Shown: "Ab 12" -> "12". The model prefers writing out the two characters (fits the shown
+    // example only: on the hidden "Cd 7 8" it gives "12"); the shorter GetToken(NUMBER, 1) gives "7".
+    Program pieces = ProgramText.parse("ConstStr('1') | ConstStr('2')");
+    Program token = ProgramText.parse("GetToken(NUMBER, 1)");
+    List<String> in = List.of("Ab 12");
+    List<String> out = List.of("12");
+    ScriptedModel model = ScriptedModel.builder().baseline().task(in, out, List.of(
+        ScriptedModel.Entry.ranked(pieces), ScriptedModel.Entry.ranked(token))).build();
+    Task hiddenTask = new Task(in, out, token, List.of("Cd 7 8"), List.of("7"));
+    TaskOutcome o = new Evaluator(model, dev.lp.search.Guidance.OFF).runOne(hiddenTask, new Setting(2, 1));
+    assertEquals(dev.lp.dsl.ProgramText.print(pieces), o.program(), "rank " + o.rank() + " of " + o.returned());
+    assertEquals(Boolean.FALSE, o.generalises(), "the model's first consistent program fails the hidden example");
+    assertEquals(Boolean.TRUE, o.occamGeneralises(), "the shortest consistent one fits it");
+    var r = new SettingResult(new Setting(2, 1), List.of(o));
+    assertEquals(0.0, r.generalisation());
+    assertEquals(1.0, r.occamGeneralisation());
+  }
 }

@@ -48,6 +48,14 @@ public final class TrainReportCommand implements Callable<Integer> {
   @Option(names = "--section", defaultValue = "training", description = "section name (default: ${DEFAULT-VALUE})")
   String section;
 
+  @Option(names = "--overlay", paramLabel = "NAME",
+      description = "also draw every run's loss and token accuracy on one chart each against tasks seen"
+          + " (plots/NAME-loss.png, plots/NAME-accuracy.png), running means over --smooth rows")
+  String overlay;
+
+  @Option(names = "--smooth", defaultValue = "10", description = "logged rows per running mean in --overlay charts (default: ${DEFAULT-VALUE})")
+  int smooth;
+
   @Override
   public Integer call() throws IOException {
     if (!ResultsDoc.isSectionName(section)) {
@@ -111,6 +119,19 @@ public final class TrainReportCommand implements Callable<Integer> {
         plots.add("![" + name + "-loss](plots/" + name + "-loss.png) ![" + name + "-accuracy](plots/" + name
             + "-accuracy.png)");
       }
+    }
+    if (overlay != null) {
+      if (!ResultsDoc.isSectionName(overlay) || smooth < 1) {
+        throw new ParameterException(spec.commandLine(), "--overlay must be lower-case words with dashes and --smooth >= 1");
+      }
+      java.util.Map<String, Path> csvs = new java.util.LinkedHashMap<>();
+      runs.forEach(r -> csvs.put(r.getFileName().toString(), r.resolve("metrics.csv")));
+      MetricsLog.overlay(csvs, "loss", plotDir.resolve(overlay + "-loss.png"),
+          "training loss (running mean of " + smooth + " rows)", smooth);
+      MetricsLog.overlay(csvs, "token_acc", plotDir.resolve(overlay + "-accuracy.png"),
+          "token accuracy, teacher forced (running mean of " + smooth + " rows)", smooth);
+      plots.add(0, "![" + overlay + "-loss](plots/" + overlay + "-loss.png) ![" + overlay + "-accuracy](plots/"
+          + overlay + "-accuracy.png)");
     }
     md.append("\nLoss and token accuracy are the means over the last logged window before the checkpoint "
         + "(teacher-forced, training batches). Recipes, as recorded in each checkpoint manifest:\n\n");

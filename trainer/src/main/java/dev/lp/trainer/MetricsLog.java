@@ -176,6 +176,85 @@ public final class MetricsLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Draws one column of several runs' metrics.csv on one chart against tasks seen (so runs with other
+   * batch sizes line up), each curve the running mean over {@code window} logged rows; rows cut short
+   * or garbled are skipped. Returns the number of points drawn per run.
+   */
+  public static Map<String, Integer> overlay(Map<String, Path> runs, String column, Path png, String title,
+      int window) {
+    if (window < 1) {
+      throw new IllegalArgumentException("window must be >= 1, got " + window);
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    Map<String, Integer> points = new LinkedHashMap<>();
+    for (var run : runs.entrySet()) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(run.getValue(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + run.getValue(), e);
+      }
+      if (lines.isEmpty()) {
+        throw new IllegalArgumentException(run.getValue() + " is empty");
+      }
+      List<String> header = List.of(lines.get(0).split(","));
+      int col = header.indexOf(column);
+      if (col < 0 || header.size() < 2 || !"tasks_seen".equals(header.get(1))) {
+        throw new IllegalArgumentException(run.getValue() + " has no " + column + " column or no tasks_seen: "
+            + lines.get(0));
+      }
+      XYSeries s = new XYSeries(run.getKey(), true, true);
+      double[] ring = new double[window];
+      int seen = 0;
+      double sum = 0;
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.split(",");
+        if (f.length != header.size()) {
+          continue;
+        }
+        double x;
+        double y;
+        try {
+          x = Double.parseDouble(f[1]);
+          y = Double.parseDouble(f[col]);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (!Double.isFinite(y)) {
+          continue;
+        }
+        sum += y - (seen >= window ? ring[seen % window] : 0);
+        ring[seen % window] = y;
+        seen++;
+        s.add(x, sum / Math.min(seen, window));
+      }
+      points.put(run.getKey(), s.getItemCount());
+      data.addSeries(s);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "tasks seen", column, data, PlotOrientation.VERTICAL,
+        true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    for (int i = 0; i < runs.size(); i++) {
+      r.setSeriesStroke(i, new BasicStroke(1.5f));
+    }
+    plot.setRenderer(r);
+    if (plot.getRangeAxis() instanceof org.jfree.chart.axis.NumberAxis y) {
+      y.setAutoRangeIncludesZero(false);
+    }
+    try {
+      Files.createDirectories(png.toAbsolutePath().getParent());
+      ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 500);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + png, e);
+    }
+    return points;
+  }
+
   /** Metric columns in file order. */
   public List<String> columns() {
     return new ArrayList<>(columns);

@@ -183,7 +183,10 @@ public record EvalReport(String command, String machine, String date, List<Model
     StringBuilder md = new StringBuilder();
     md.append("Accuracy (consistent): share of tasks for which some program among the B returned reproduces all "
         + "given outputs (the paper's metric). Generalises: share of tasks with hidden examples whose first "
-        + "consistent program (what a user gets) also reproduces every hidden example. All beams died: tasks on "
+        + "consistent program (what a user gets) also reproduces every hidden example. Generalises, Occam-ranked: the "
+        + "same for the answer the Occam ranking picks from the same candidates (fewest expressions, then fewest "
+        + "tokens, the model's order breaking ties; with version-space guidance the enumerator's shortest program is "
+        + "among them). All beams died: tasks on "
         + "which guidance pruned every program beam before anything finished. LP searches L latent codes, then ⌊B/L⌋ programs per code; the "
         + "baseline one beam of width B. Distinct-n: distinct n-grams over the programs a task's beams "
         + "decoded (one found from two codes counts twice) divided by their tokens (EOS excluded), "

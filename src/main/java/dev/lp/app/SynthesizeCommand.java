@@ -41,8 +41,13 @@ public final class SynthesizeCommand implements Callable<Integer> {
   String bootstrap;
 
   @Option(names = {"-e", "--example"}, paramLabel = "'INPUT=>OUTPUT'",
-      description = "An I/O example; repeat for more.")
+      description = "An I/O example; repeat for more. The separator appears once in each (see --separator).")
   List<String> examples = new ArrayList<>();
+
+  @Option(names = "--separator", paramLabel = "SEP", defaultValue = "=>",
+      description = "What separates input from output in --example, for texts that contain '=>' themselves"
+          + " (e.g. --separator ' -> ' or a tab). Default: ${DEFAULT-VALUE}.")
+  String separator;
 
   @Option(names = "--file", paramLabel = "TASKS.jsonl", description = "Take the examples from a tasks JSONL file.")
   Path file;
@@ -198,14 +203,22 @@ public final class SynthesizeCommand implements Callable<Integer> {
     if (examples.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "give at least one --example 'INPUT=>OUTPUT' or --file");
     }
+    if (separator.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--separator must not be empty");
+    }
     for (String ex : examples) {
-      int at = ex.indexOf("=>");
+      int at = ex.indexOf(separator);
       if (at < 0) {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "example '" + ex + "' has no '=>' between input and output");
+            "example '" + ex + "' has no '" + separator + "' between input and output");
+      }
+      if (ex.indexOf(separator, at + 1) >= 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "example '" + ex + "' has '" + separator + "' more than once, so where the input ends is ambiguous;"
+                + " choose a separator the texts do not contain with --separator (e.g. --separator ' -> ')");
       }
       inputs.add(ex.substring(0, at));
-      outputs.add(ex.substring(at + 2));
+      outputs.add(ex.substring(at + separator.length()));
     }
   }
 }

@@ -39,6 +39,39 @@ class SynthesizeConnectTest {
     return new Run(code, err.toString(StandardCharsets.UTF_8), (System.nanoTime() - t0) / 1_000_000);
   }
 
+  private static Run synthesizeExactly(String... args) {
+    var err = new ByteArrayOutputStream();
+    var saved = System.err;
+    long t0 = System.nanoTime();
+    int code;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      code = Main.run(args);
+    } finally {
+      System.setErr(saved);
+    }
+    return new Run(code, err.toString(StandardCharsets.UTF_8), (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** An example whose text holds the separator is refused as ambiguous; --separator takes another. */
+  @Test
+  void anExampleWithTheSeparatorTwiceIsRefusedAndAnotherSeparatorTakesIt() throws Exception {
+    var r = synthesizeExactly("synthesize", "-e", "a=>b=>c", "--bootstrap", "127.0.0.1:1");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("has '=>' more than once") && r.err().contains("--separator"), r.err());
+    int port;
+    try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    // parsed: it gets as far as the (refused) connection
+    var ok = synthesizeExactly("synthesize", "--separator", " -> ", "-e", "a=>b -> c", "--bootstrap",
+        "127.0.0.1:" + port);
+    assertEquals(3, ok.code(), ok.err());
+    var none = synthesizeExactly("synthesize", "--separator", "|", "-e", "a=>b", "--bootstrap", "127.0.0.1:" + port);
+    assertEquals(2, none.code(), none.err());
+    assertTrue(none.err().contains("has no '|' between input and output"), none.err());
+  }
+
   @Test
   void anUnknownHostFailsAtOnceAndSaysSo() {
     var r = synthesize("--bootstrap", "no-such-host.invalid:9092");

@@ -146,6 +146,10 @@ class OpsEndpointE2ETest {
       assertTrue(worker.intake().awaitAssignment(WAIT));
       String base = worker.opsUrl().orElseThrow();
       assertEquals("ok\n", get(base + "/readyz").body());
+      var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+      logged.start();
+      root.addAppender(logged);
       long t0 = System.nanoTime();
       kafka.close();
       ServingStack.await(() -> status(base + "/readyz") == 503, WAIT, "/readyz turns 503 without a broker");
@@ -156,6 +160,17 @@ class OpsEndpointE2ETest {
       assertTrue(get(base + "/readyz").body().startsWith("the Kafka broker has not answered for"),
           get(base + "/readyz").body());
       assertEquals(200, get(base + "/livez").statusCode(), "a missing broker is no reason to restart the worker");
+      Thread.sleep(2_000); // the clients keep reconnecting meanwhile
+      root.detachAppender(logged);
+      List<String> warnings = logged.list.stream()
+          .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+          .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+      assertEquals(1, warnings.stream().filter(w -> w.contains("the Kafka broker does not answer")).count(),
+          "one line per outage from the broker check: " + warnings);
+      assertEquals(0, warnings.stream().filter(w -> w.startsWith("org.apache.kafka.clients.NetworkClient")).count(),
+          "the clients' reconnect warnings are silenced: " + warnings);
+      System.out.printf("ops e2e: %d warning lines in the outage's first %d ms%n", warnings.size(),
+          (System.nanoTime() - t0) / 1_000_000);
     } finally {
       if (worker != null) {
         worker.close();

@@ -31,6 +31,7 @@ final class BrokerHealth implements AutoCloseable {
   private final Thread thread;
   private volatile long lastAnswerNanos = System.nanoTime();
   private volatile String lastError = "";
+  private long failedChecks;
   private volatile boolean running = true;
 
   BrokerHealth(String bootstrap, Duration interval, Duration grace) {
@@ -57,14 +58,23 @@ final class BrokerHealth implements AutoCloseable {
       try {
         admin.describeCluster().clusterId().get(interval.toMillis(), TimeUnit.MILLISECONDS);
         if (!lastError.isEmpty()) {
-          log.info("the Kafka broker answers again");
+          log.info("the Kafka broker answers again after {} s ({} checks failed)",
+              (System.nanoTime() - lastAnswerNanos) / 1_000_000_000, failedChecks);
         }
         lastAnswerNanos = System.nanoTime();
         lastError = "";
+        failedChecks = 0;
       } catch (InterruptedException e) {
         return;
       } catch (Exception e) {
-        lastError = e.getCause() != null ? e.getCause().toString() : e.toString();
+        String error = e.getCause() != null ? e.getCause().toString() : e.toString();
+        if (lastError.isEmpty()) {
+          // once per outage: the Kafka clients' own reconnect warnings are silenced (config/logback.xml)
+          log.warn("the Kafka broker does not answer ({}); requests wait in Kafka, readiness turns 503 after {} s"
+              + " (lp.ops.broker-grace); one line follows when it answers again", error, grace.toSeconds());
+        }
+        lastError = error;
+        failedChecks++;
       }
       long left = interval.toNanos() - (System.nanoTime() - asked);
       if (left > 0) {

@@ -57,7 +57,7 @@ public final class BenchDslCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "sampler seed (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--results", defaultValue = "docs/RESULTS.md",
+  @Option(names = "--results", defaultValue = "runs/RESULTS.md",
       description = "results file; plots go to plots/ beside it (default: ${DEFAULT-VALUE})")
   Path results;
 

@@ -112,7 +112,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
       description = "section of the results file to write; the plot is named after it (default: ${DEFAULT-VALUE})")
   String section;
 
-  @Option(names = "--results", defaultValue = "docs/RESULTS.md",
+  @Option(names = "--results", defaultValue = "runs/RESULTS.md",
       description = "results file; the plot goes to plots/ beside it (default: ${DEFAULT-VALUE})")
   Path results;
 

@@ -66,7 +66,7 @@ public final class BenchVsaCommand implements Callable<Integer> {
       description = "build time budget per task in milliseconds (default: ${DEFAULT-VALUE})")
   long timeBudgetMs;
 
-  @Option(names = "--results", defaultValue = "docs/RESULTS.md",
+  @Option(names = "--results", defaultValue = "runs/RESULTS.md",
       description = "results file (default: ${DEFAULT-VALUE})")
   Path results;
 

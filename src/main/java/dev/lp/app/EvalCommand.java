@@ -105,7 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "write the machine-readable report here")
   Path json;
 
-  @Option(names = "--results", defaultValue = "docs/RESULTS.md",
+  @Option(names = "--results", defaultValue = "runs/RESULTS.md",
       description = "results file; plots go to plots/ beside it (default: ${DEFAULT-VALUE})")
   Path results;
 

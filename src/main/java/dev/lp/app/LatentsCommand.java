@@ -69,7 +69,7 @@ public final class LatentsCommand implements Callable<Integer> {
   @Option(names = "--latent-beams", defaultValue = "3", description = "latent beams L (default: ${DEFAULT-VALUE})")
   int latentBeams;
 
-  @Option(names = "--results", defaultValue = "docs/RESULTS.md", description = "results file (default: ${DEFAULT-VALUE})")
+  @Option(names = "--results", defaultValue = "runs/RESULTS.md", description = "results file (default: ${DEFAULT-VALUE})")
   Path results;
 
   @Option(names = "--section", defaultValue = "latents", description = "results section name (default: ${DEFAULT-VALUE})")

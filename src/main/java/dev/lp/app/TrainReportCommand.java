@@ -42,7 +42,7 @@ public final class TrainReportCommand implements Callable<Integer> {
   @Option(names = "--step", description = "report the checkpoint of this step in every run (default: the newest)")
   Long step;
 
-  @Option(names = "--results", defaultValue = "docs/RESULTS.md", description = "results file (default: ${DEFAULT-VALUE})")
+  @Option(names = "--results", defaultValue = "runs/RESULTS.md", description = "results file (default: ${DEFAULT-VALUE})")
   Path results;
 
   @Option(names = "--section", defaultValue = "training", description = "section name (default: ${DEFAULT-VALUE})")

@@ -20,9 +20,13 @@ public final class ResultsDoc {
     this.file = file;
   }
 
-  /** The default location, docs/RESULTS.md under the working directory. */
+  /**
+   * Where a measuring command writes unless told otherwise: runs/RESULTS.md under the working
+   * directory (ignored by git), so a user's run does not edit the repository; the documented numbers
+   * are written with {@code --results docs/RESULTS.md}.
+   */
   public static ResultsDoc standard() {
-    return new ResultsDoc(Path.of("docs", "RESULTS.md"));
+    return new ResultsDoc(Path.of("runs", "RESULTS.md"));
   }
 
   public Path file() {

@@ -63,7 +63,7 @@ public final class BenchVsaCommand implements Callable<Integer> {
   Path goldenDir;
 
   @Option(names = "--time-budget", defaultValue = "1000",
-      description = "build time budget per task in milliseconds (default: ${DEFAULT-VALUE})")
+      description = "build time budget per task in milliseconds of the building thread's CPU time (default: ${DEFAULT-VALUE})")
   long timeBudgetMs;
 
   @Option(names = "--results", defaultValue = "runs/RESULTS.md",
@@ -241,7 +241,7 @@ public final class BenchVsaCommand implements Callable<Integer> {
     md.append("Machine: ").append(Machine.describe()).append("  \n");
     md.append("Written: ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append("\n\n");
     md.append(String.format(Locale.ROOT,
-        "One thread, tasks one after another, budget %d ms / %,d vectors / %,d DAG nodes per task. Targets: "
+        "One thread, tasks one after another, budget %d ms of the thread's CPU time / %,d vectors / %,d DAG nodes per task. Targets: "
             + "p50 ≤ 50 ms, p99 ≤ 1 s, ≥ 99%% of sampled tasks expressible.%n%n",
         budget.time().toMillis(), budget.maxVectors(), budget.maxNodes()));
     md.append("| tasks | n | build p50 ms | p99 ms | max ms | own program admitted | expressible | cut by budget |\n");

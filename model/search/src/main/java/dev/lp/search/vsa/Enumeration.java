@@ -375,7 +375,7 @@ final class Enumeration {
   }
 
   private void check() {
-    if (System.nanoTime() > deadline) {
+    if (BuildClock.now() > deadline) {
       throw new Cut("time budget spent during enumeration");
     }
   }
@@ -1167,7 +1167,7 @@ final class Enumeration {
     if (rel != null) {
       Map<IntsKey, Integer> shared = new HashMap<>();
       for (int k = 0; k < rel.length; k++) {
-        if (System.nanoTime() > deadline) {
+        if (BuildClock.now() > deadline) {
           cut = "time budget spent while building the expression automaton";
           break; // Compose outers not added yet are left out: the space stays sound
         }
@@ -1186,11 +1186,11 @@ final class Enumeration {
           boolean late = false;
           for (int j = 0; id && j < identityRel.size() && !late; j++) {
             addInner(b, inners.get(identityRel.inner(j)), identityRel.vector(j), byStart);
-            late = (j & 511) == 511 && System.nanoTime() > deadline;
+            late = (j & 511) == 511 && BuildClock.now() > deadline;
           }
           for (int j = 0; j < pairs.size() && !late; j++) {
             addInner(b, inners.get(pairs.inner(j)), pairs.vector(j), byStart);
-            late = (j & 511) == 511 && System.nanoTime() > deadline;
+            late = (j & 511) == 511 && BuildClock.now() > deadline;
           }
           if (late) {
             cut = "time budget spent while building the expression automaton";

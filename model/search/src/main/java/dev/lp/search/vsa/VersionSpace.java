@@ -48,9 +48,10 @@ import java.util.Optional;
 public final class VersionSpace {
 
   /**
-   * Limits of one build: wall time, distinct output vectors kept, DAG nodes explored.
+   * Limits of one build: time, distinct output vectors kept, DAG nodes explored.
    *
-   * @param time wall-clock limit of {@link #build}, positive
+   * @param time limit of {@link #build} in CPU time of the building thread (wall time where the JVM
+   *     cannot measure it), so a build cuts the same on a loaded machine as on an idle one; positive
    * @param maxVectors the most distinct output vectors, positive
    * @param maxNodes the most DAG nodes explored, positive
    */
@@ -140,7 +141,7 @@ public final class VersionSpace {
         return new VersionSpace(b);
       }
     }
-    long deadline = t0 + budget.time().toNanos();
+    long deadline = BuildClock.now() + budget.time().toNanos();
     Enumeration en = new Enumeration(inputs, outputs, deadline, budget.maxVectors());
     en.run();
     b.cut = en.cut;
@@ -466,7 +467,7 @@ public final class VersionSpace {
       outer:
       for (int s = 0; s <= maxSum; s++) {
         for (long key : buckets.get(s)) {
-          if (System.nanoTime() > deadline) {
+          if (BuildClock.now() > deadline) {
             cut = "time budget spent while building the DAG";
             break outer;
           }

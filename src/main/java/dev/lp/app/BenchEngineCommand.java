@@ -24,7 +24,7 @@ import dev.lp.protocol.Finished;
 import dev.lp.protocol.SynthesisRequest;
 import dev.lp.protocol.Topics;
 import dev.lp.search.SynthesisModel;
-import dev.lp.trainer.checkpoint.CheckpointException;
+import dev.lp.checkpoint.CheckpointException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -40,7 +40,7 @@ public final class Main implements Runnable {
   private static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     String name = cmd.getCommandName();
     if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
-        || e instanceof dev.lp.trainer.checkpoint.CheckpointException) {
+        || e instanceof dev.lp.checkpoint.CheckpointException) {
       cmd.getErr().println("lp " + name + ": " + e.getMessage());
       return 2;
     }

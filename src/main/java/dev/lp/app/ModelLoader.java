@@ -4,8 +4,8 @@ import dev.lp.nn.ModelConfig;
 import dev.lp.nn.Network;
 import dev.lp.search.ForwardingSynthesisModel;
 import dev.lp.search.SynthesisModel;
-import dev.lp.trainer.checkpoint.CheckpointException;
-import dev.lp.trainer.checkpoint.CheckpointStore;
+import dev.lp.checkpoint.CheckpointException;
+import dev.lp.checkpoint.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.lp.app;
 
-import dev.lp.trainer.checkpoint.CheckpointException;
-import dev.lp.trainer.publish.CheckpointPublisher;
+import dev.lp.checkpoint.CheckpointException;
+import dev.lp.checkpoint.publish.CheckpointPublisher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -5,7 +5,7 @@ import dev.lp.app.report.Machine;
 import dev.lp.app.report.ResultsDoc;
 import dev.lp.nn.ModelConfig;
 import dev.lp.trainer.MetricsLog;
-import dev.lp.trainer.checkpoint.CheckpointStore;
+import dev.lp.checkpoint.CheckpointStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

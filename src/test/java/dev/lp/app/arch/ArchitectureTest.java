@@ -53,4 +53,21 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.lp.actors..", "org.apache.pekko..")
         .check(classes);
   }
+
+  /** Serving (the engine and its Kafka edge) loads checkpoints through the checkpoint module, never the trainer. */
+  @Test
+  void servingImportsNoTrainer() {
+    noClasses().that().resideInAnyPackage("dev.lp.actors..", "dev.lp.app.kafka..", "dev.lp.app.ops..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.lp.trainer..")
+        .check(classes);
+  }
+
+  /** The checkpoint module sits below both the trainer and serving. */
+  @Test
+  void checkpointsImportNeitherTrainerNorEngine() {
+    noClasses().that().resideInAnyPackage("dev.lp.checkpoint..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.lp.trainer..", "dev.lp.actors..", "dev.lp.app..",
+            "org.apache.pekko..", "ai.djl..")
+        .check(classes);
+  }
 }

@@ -1,6 +1,6 @@
 package dev.lp.trainer;
 
-import dev.lp.trainer.checkpoint.Manifest;
+import dev.lp.checkpoint.Manifest;
 import java.nio.file.Path;
 
 /**

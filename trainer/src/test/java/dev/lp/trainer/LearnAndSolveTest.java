@@ -12,7 +12,7 @@ import dev.lp.nn.Network;
 import dev.lp.search.Consistency;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.TwoLevelSearch;
-import dev.lp.trainer.checkpoint.CheckpointStore;
+import dev.lp.checkpoint.CheckpointStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

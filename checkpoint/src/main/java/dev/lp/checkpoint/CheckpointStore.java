@@ -1,4 +1,4 @@
-package dev.lp.trainer.checkpoint;
+package dev.lp.checkpoint;
 
 import java.io.IOException;
 import java.io.InputStream;

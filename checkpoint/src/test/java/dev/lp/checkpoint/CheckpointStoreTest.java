@@ -1,4 +1,4 @@
-package dev.lp.trainer.checkpoint;
+package dev.lp.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

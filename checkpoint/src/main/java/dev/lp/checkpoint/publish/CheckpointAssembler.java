@@ -1,10 +1,10 @@
-package dev.lp.trainer.publish;
+package dev.lp.checkpoint.publish;
 
 import dev.lp.protocol.CheckpointChunk;
 import dev.lp.protocol.Topics;
-import dev.lp.trainer.checkpoint.CheckpointException;
-import dev.lp.trainer.checkpoint.CheckpointStore;
-import dev.lp.trainer.checkpoint.Manifest;
+import dev.lp.checkpoint.CheckpointException;
+import dev.lp.checkpoint.CheckpointStore;
+import dev.lp.checkpoint.Manifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.lp.trainer.publish;
+package dev.lp.checkpoint.publish;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import dev.lp.protocol.CheckpointChunk;
-import dev.lp.trainer.checkpoint.CheckpointStore;
-import dev.lp.trainer.checkpoint.Manifest;
+import dev.lp.checkpoint.CheckpointStore;
+import dev.lp.checkpoint.Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

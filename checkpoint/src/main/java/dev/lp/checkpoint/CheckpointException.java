@@ -1,4 +1,4 @@
-package dev.lp.trainer.checkpoint;
+package dev.lp.checkpoint;
 
 /** A checkpoint that cannot be written or trusted; the message says which and why. */
 public final class CheckpointException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.lp.trainer.checkpoint;
+package dev.lp.checkpoint;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

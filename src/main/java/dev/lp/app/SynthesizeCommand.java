@@ -74,6 +74,12 @@ public final class SynthesizeCommand implements Callable<Integer> {
       description = "Execution guidance: off, prefix or versionspace (default: the worker's, lp.engine.default-guidance).")
   String guidance;
 
+  @Option(names = "--ranking", paramLabel = "RANKING",
+      description = "Which consistent program Solved carries: model (the first the model finds, at once) or occam (the"
+          + " fewest expressions, the model breaking ties, when the search ends) (default: the worker's,"
+          + " lp.engine.default-ranking).")
+  String ranking;
+
   @Option(names = "--request-id", description = "Request id (default: a random UUID).")
   String requestId;
 
@@ -109,6 +115,18 @@ public final class SynthesizeCommand implements Callable<Integer> {
     return dev.lp.protocol.Guidance.valueOf("GUIDANCE_" + g.name());
   }
 
+  /** The --ranking option as the protocol's enum; RANKING_DEFAULT when not given. */
+  private dev.lp.protocol.Ranking wireRanking() {
+    if (ranking == null) {
+      return dev.lp.protocol.Ranking.RANKING_DEFAULT;
+    }
+    try {
+      return dev.lp.protocol.Ranking.valueOf("RANKING_" + dev.lp.search.Ranking.parse(ranking).name());
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ranking: " + e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     var conf = AppConfig.load(config);
@@ -119,7 +137,7 @@ public final class SynthesizeCommand implements Callable<Integer> {
     var request = SynthesisClient.request(id, inputs, outputs)
         .setOptions(Options.newBuilder().setBeamSize(beam).setLatentBeams(latentBeams)
             .setMaxPrograms(maxPrograms).setDeadlineMs(deadlineMs).setStreamCandidates(stream)
-            .setGuidance(wireGuidance()));
+            .setGuidance(wireGuidance()).setRanking(wireRanking()));
     String servers = bootstrap != null ? bootstrap : conf.getString("lp.kafka.bootstrap-servers");
     Duration deadline = deadlineMs > 0 ? Duration.ofMillis(deadlineMs) : conf.getDuration("lp.engine.default-deadline");
     Duration waitFor = wait != null ? wait

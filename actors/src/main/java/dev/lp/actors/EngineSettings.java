@@ -2,6 +2,7 @@ package dev.lp.actors;
 
 import com.typesafe.config.Config;
 import dev.lp.search.Guidance;
+import dev.lp.search.Ranking;
 import dev.lp.search.vsa.VersionSpace;
 import java.time.Duration;
 
@@ -23,6 +24,7 @@ import java.time.Duration;
  * @param batchMaxDelay longest the ModelWorker holds a step to wait for more
  * @param defaultGuidance guidance of a request that names none
  * @param versionSpace limits of one request's version-space build (guidance versionspace)
+ * @param defaultRanking which consistent program is Solved when a request names no ranking
  */
 public record EngineSettings(
     int maxInFlight,
@@ -37,7 +39,16 @@ public record EngineSettings(
     int batchMaxSize,
     Duration batchMaxDelay,
     Guidance defaultGuidance,
-    VersionSpace.Budget versionSpace) {
+    VersionSpace.Budget versionSpace,
+    Ranking defaultRanking) {
+
+  /** Settings with the model's ranking by default. */
+  public EngineSettings(int maxInFlight, int maxExamples, int maxStringLength, int maxBeamSize, int maxLatentBeams,
+      Duration defaultDeadline, Duration maxDeadline, int defaultBeamSize, int defaultLatentBeams, int batchMaxSize,
+      Duration batchMaxDelay, Guidance defaultGuidance, VersionSpace.Budget versionSpace) {
+    this(maxInFlight, maxExamples, maxStringLength, maxBeamSize, maxLatentBeams, defaultDeadline, maxDeadline,
+        defaultBeamSize, defaultLatentBeams, batchMaxSize, batchMaxDelay, defaultGuidance, versionSpace, Ranking.MODEL);
+  }
 
   /** Settings with the default guidance {@link Guidance#DEFAULT}. */
   public EngineSettings(int maxInFlight, int maxExamples, int maxStringLength, int maxBeamSize, int maxLatentBeams,
@@ -80,6 +91,9 @@ public record EngineSettings(
     if (versionSpace == null) {
       throw new IllegalArgumentException("lp.engine.version-space is missing");
     }
+    if (defaultRanking == null) {
+      throw new IllegalArgumentException("lp.engine.default-ranking is missing");
+    }
     if (defaultBeamSize > maxBeamSize) {
       throw new IllegalArgumentException(
           "lp.engine.default-beam-size " + defaultBeamSize + " exceeds max-beam-size " + maxBeamSize);
@@ -108,7 +122,16 @@ public record EngineSettings(
         e.getInt("batch.max-size"),
         e.getDuration("batch.max-delay"),
         parseGuidance(e.getString("default-guidance")),
-        versionSpaceBudget(e.getConfig("version-space")));
+        versionSpaceBudget(e.getConfig("version-space")),
+        parseRanking(e.getString("default-ranking")));
+  }
+
+  private static Ranking parseRanking(String s) {
+    try {
+      return Ranking.parse(s);
+    } catch (IllegalArgumentException bad) {
+      throw new IllegalArgumentException("lp.engine.default-ranking: " + bad.getMessage(), bad);
+    }
   }
 
   private static VersionSpace.Budget versionSpaceBudget(Config v) {

@@ -1,6 +1,7 @@
 package dev.lp.actors;
 
 import dev.lp.search.Guidance;
+import dev.lp.search.Ranking;
 import dev.lp.search.SearchBudget;
 
 import dev.lp.dsl.Alphabet;
@@ -41,8 +42,15 @@ public final class RequestValidator {
    * @param maxPrograms consistent programs to find before stopping
    * @param deadline wall-clock budget
    * @param streamCandidates whether inconsistent candidates are streamed too
+   * @param ranking which consistent program Solved carries
    */
-  public record Budget(SearchBudget search, Duration deadline, boolean streamCandidates) {
+  public record Budget(SearchBudget search, Duration deadline, boolean streamCandidates, Ranking ranking) {
+
+    /** A budget whose answer is the model's first consistent program. */
+    public Budget(SearchBudget search, Duration deadline, boolean streamCandidates) {
+      this(search, deadline, streamCandidates, Ranking.MODEL);
+    }
+
     public int beamSize() {
       return search.beamSize();
     }
@@ -169,7 +177,12 @@ public final class RequestValidator {
       case GUIDANCE_VERSIONSPACE -> Guidance.VERSIONSPACE;
       default -> settings.defaultGuidance(); // GUIDANCE_DEFAULT, or a value this worker does not know yet
     };
-    return new Budget(new SearchBudget(b, l, maxPrograms, guidance), deadline, o.getStreamCandidates());
+    Ranking ranking = switch (o.getRanking()) {
+      case RANKING_MODEL -> Ranking.MODEL;
+      case RANKING_OCCAM -> Ranking.OCCAM;
+      default -> settings.defaultRanking(); // RANKING_DEFAULT, or a value this worker does not know yet
+    };
+    return new Budget(new SearchBudget(b, l, maxPrograms, guidance), deadline, o.getStreamCandidates(), ranking);
   }
 
   private Optional<dev.lp.protocol.Error> checkString(String s, String field) {

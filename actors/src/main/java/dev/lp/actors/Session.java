@@ -3,6 +3,7 @@ package dev.lp.actors;
 import dev.lp.protocol.Candidate;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.Solved;
+import dev.lp.search.Ranking;
 import dev.lp.protocol.SynthesisRequest;
 import dev.lp.search.DistinctPrograms;
 import dev.lp.search.Guidance;
@@ -160,6 +161,9 @@ final class Session extends AbstractBehavior<Session.Command> {
   private int pendingVerifications;
   private int rank;
   private int consistentFound;
+  // The model's consistent programs with their verifications, for an answer ranked at the end (occam).
+  private final List<dev.lp.search.Candidate> consistentCandidates = new ArrayList<>();
+  private final List<Verification.Result> consistentResults = new ArrayList<>();
   private final DistinctPrograms reported = new DistinctPrograms();
 
   private Session(
@@ -277,15 +281,19 @@ final class Session extends AbstractBehavior<Session.Command> {
     }
     if (r.consistent()) {
       consistentFound++;
+      consistentCandidates.add(c);
+      consistentResults.add(r);
       if (consistentFound == 1) {
         stats.solvedNow();
-        getContext().getLog().info("[{}] solved: {}", logId, r.programText());
-        stream.emit(
-            b ->
-                b.setSolved(solvedEvent(c, r, dev.lp.protocol.Source.SOURCE_MODEL)));
+        if (budget.ranking() == Ranking.MODEL) {
+          getContext().getLog().info("[{}] solved: {}", logId, r.programText());
+          stream.emit(
+              b ->
+                  b.setSolved(solvedEvent(c, r, dev.lp.protocol.Source.SOURCE_MODEL)));
+        }
       }
-      if (consistentFound >= budget.maxPrograms()) {
-        return finish(Finished.Status.SOLVED);
+      if (consistentFound >= budget.maxPrograms() && budget.ranking() == Ranking.MODEL) {
+        return finish(Finished.Status.SOLVED); // occam ranks every program the beams find: it searches on
       }
     }
     return maybeDone();
@@ -315,7 +323,31 @@ final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private Behavior<Command> finish(Finished.Status status) {
-    if (status != Finished.Status.SOLVED && consistentFound == 0 && enumeratedResult != null) {
+    if (budget.ranking() == Ranking.OCCAM && (consistentFound > 0 || enumeratedResult != null)) {
+      // The answer is picked now from every consistent program: the model's in its score order, the
+      // enumerator's last, the fewest expressions (then tokens) first.
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < consistentCandidates.size(); i++) {
+        order.add(i);
+      }
+      order.sort((x, y) -> Double.compare(consistentCandidates.get(y).score(), consistentCandidates.get(x).score()));
+      List<dev.lp.search.Candidate> ranked = new ArrayList<>();
+      order.forEach(i -> ranked.add(consistentCandidates.get(i)));
+      if (enumeratedResult != null) {
+        ranked.add(enumerated);
+      }
+      int pick = Ranking.OCCAM.pick(ranked, x -> true);
+      boolean fromEnumerator = pick == ranked.size() - 1 && enumeratedResult != null;
+      var c = ranked.get(pick);
+      var r = fromEnumerator ? enumeratedResult : consistentResults.get(order.get(pick));
+      var source = fromEnumerator ? dev.lp.protocol.Source.SOURCE_ENUMERATOR : dev.lp.protocol.Source.SOURCE_MODEL;
+      stats.solvedNow();
+      stats.solutionSource = source;
+      getContext().getLog().info("[{}] solved ({}, Occam-ranked among {}): {}", logId,
+          fromEnumerator ? "the enumerator's program" : "the model's program", ranked.size(), r.programText());
+      stream.emit(b -> b.setSolved(solvedEvent(c, r, source)));
+      status = Finished.Status.SOLVED;
+    } else if (status != Finished.Status.SOLVED && consistentFound == 0 && enumeratedResult != null) {
       // The model's beams found nothing consistent in time: the enumerator's program is the answer.
       var r = enumeratedResult;
       stats.solvedNow();

@@ -51,10 +51,12 @@ class RequestValidatorTest {
         valid()
             .setOptions(
                 Options.newBuilder().setBeamSize(8).setLatentBeams(4).setMaxPrograms(3)
-                    .setDeadlineMs(700).setStreamCandidates(true).setGuidance(dev.lp.protocol.Guidance.GUIDANCE_OFF))
+                    .setDeadlineMs(700).setStreamCandidates(true).setGuidance(dev.lp.protocol.Guidance.GUIDANCE_OFF)
+                    .setRanking(dev.lp.protocol.Ranking.RANKING_OCCAM))
             .build();
     assertEquals(
-        new RequestValidator.Budget(new SearchBudget(8, 4, 3, Guidance.OFF), Duration.ofMillis(700), true),
+        new RequestValidator.Budget(new SearchBudget(8, 4, 3, Guidance.OFF), Duration.ofMillis(700), true,
+            dev.lp.search.Ranking.OCCAM),
         validator.budget(r));
   }
 

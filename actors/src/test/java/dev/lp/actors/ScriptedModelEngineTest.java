@@ -215,6 +215,42 @@ class ScriptedModelEngineTest {
     awaitNoHandles(model);
   }
 
+  /**
+   * Version-space guidance, the model's only program GetToken(NUMBER, -1) (three tokens); the
+   * enumerator's shortest program has one expression of two tokens (e.g. GetAll(NUMBER)). With ranking
+   * model Solved carries the model's program at once; with occam, when the search ends, the
+   * enumerator's shorter one.
+   */
+  @Test
+  void occamRankingAnswersWithTheShortestConsistentProgramWhenTheSearchEnds() {
+    for (var ranking : List.of(dev.lp.protocol.Ranking.RANKING_MODEL, dev.lp.protocol.Ranking.RANKING_OCCAM)) {
+      var model = ScriptedModel.builder().baseline().version("scripted-baseline")
+          .task(IN, OUT, List.of(entry(new int[0], "GetToken(NUMBER, -1)")))
+          .build();
+      var opts = Options.newBuilder().setBeamSize(4).setGuidance(dev.lp.protocol.Guidance.GUIDANCE_VERSIONSPACE)
+          .setRanking(ranking).build();
+      var events = run(model, opts, "rank-" + ranking);
+      var kinds = events.stream().map(SynthesisEvent::getKindCase).toList();
+      var solved = events.stream().filter(e -> e.getKindCase() == KindCase.SOLVED).toList();
+      assertEquals(1, solved.size(), ranking + ": " + kinds);
+      var fin = events.get(events.size() - 1).getFinished();
+      assertEquals(Finished.Status.SOLVED, fin.getStatus());
+      if (ranking == dev.lp.protocol.Ranking.RANKING_MODEL) {
+        assertEquals("GetToken(NUMBER, -1)", solved.get(0).getSolved().getProgramText());
+        assertEquals(dev.lp.protocol.Source.SOURCE_MODEL, solved.get(0).getSolved().getSource());
+      } else {
+        var answer = dev.lp.dsl.ProgramText.parse(solved.get(0).getSolved().getProgramText());
+        assertEquals(dev.lp.protocol.Source.SOURCE_ENUMERATOR, solved.get(0).getSolved().getSource(), kinds.toString());
+        assertEquals(1, answer.expressions().size());
+        assertEquals(true, dev.lp.dsl.Tokens.encode(answer).length
+            < dev.lp.dsl.Tokens.encode(dev.lp.dsl.ProgramText.parse("GetToken(NUMBER, -1)")).length, answer.toString());
+        assertEquals(dev.lp.protocol.Source.SOURCE_ENUMERATOR, fin.getStats().getSolutionSource());
+        assertEquals(KindCase.SOLVED, kinds.get(kinds.size() - 2), "Solved when the search ends: " + kinds);
+      }
+      awaitNoHandles(model);
+    }
+  }
+
   @Test
   void contradictingExamplesAreRejectedWithoutASearch() {
     var model = ScriptedModel.builder().baseline().task(IN, OUT, List.of(entry(new int[0], "GetToken(NUMBER, 1)")))

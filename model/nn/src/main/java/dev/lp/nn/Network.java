@@ -10,16 +10,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.lp.dsl.Tokens;
 import dev.lp.search.SynthesisModel;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +26,6 @@ import java.util.Map;
  * these weights (do not train while serving from it).
  */
 public final class Network implements AutoCloseable {
-  private static final float BETA1 = 0.9f;
-  private static final float BETA2 = 0.98f;
-  private static final float EPS = 1e-9f;
-  private static final int OPTIMIZER_MAGIC = 0x4C504F50; // "LPOP"
-  private static final int OPTIMIZER_FORMAT = 1;
 
   private final ModelConfig cfg;
   private final NDManager manager;
@@ -46,8 +33,7 @@ public final class Network implements AutoCloseable {
   private final Net net;
   /** RobustFill's LSTM over the same parameters and primitives (kind "lstm"); null for Transformers. */
   private final LstmNet lstm;
-  private final Map<String, NDArray[]> adam = new HashMap<>();
-  private long adamSteps;
+  private final Adam adam = new Adam();
   private long dropoutSeed;
   private boolean closed;
 
@@ -125,49 +111,16 @@ public final class Network implements AutoCloseable {
 
   /** Adam updates applied so far: the bias-correction step, restored by {@link #loadOptimizerState}. */
   public long optimizerSteps() {
-    return adamSteps;
+    return adam.steps();
   }
 
   /**
-   * Writes the Adam state (step count, first and second moments of every trainable parameter) to
-   * one file, atomically (temp file, then rename). Together with {@link #save} it is all a resumed
-   * run needs to continue exactly as if never stopped.
-   *
-   * <p>Layout: magic "LPOP", format version, Adam step count, parameter count, then per trainable
-   * parameter its name and the NDArray.encode bytes of m and v, then a CRC32 of everything before.
-   * A parameter not yet updated is written with zero moments, which is what Adam starts from.
+   * Writes the Adam state to one file, atomically ({@link Adam#save} gives the layout). Together with
+   * {@link #save} it is all a resumed run needs to continue exactly as if never stopped.
    */
   public void saveOptimizerState(Path file) {
     checkOpen();
-    if (file == null) {
-      throw new IllegalArgumentException("optimizer state file must not be null");
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (NDManager sub = manager.newSubManager()) {
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeInt(OPTIMIZER_MAGIC);
-      out.writeInt(OPTIMIZER_FORMAT);
-      out.writeLong(adamSteps);
-      List<String> names = params.trainable();
-      out.writeInt(names.size());
-      for (String name : names) {
-        NDArray[] mv = adam.get(name);
-        out.writeUTF(name);
-        for (int i = 0; i < 2; i++) {
-          byte[] data = (mv == null ? sub.zeros(params.get(name).getShape()) : mv[i]).encode();
-          out.writeInt(data.length);
-          out.write(data);
-        }
-      }
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode optimizer state: " + e.getMessage(), e);
-    }
-    try {
-      CheckedFile.write(file, bytes.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save optimizer state to " + file + ": " + e.getMessage(), e);
-    }
+    adam.save(file, params, manager);
   }
 
   /**
@@ -178,92 +131,7 @@ public final class Network implements AutoCloseable {
    */
   public void loadOptimizerState(Path file) {
     checkOpen();
-    if (file == null) {
-      throw new IllegalArgumentException("optimizer state file must not be null");
-    }
-    String what = "optimizer state file " + file;
-    byte[] all = CheckedFile.read(file, what, OPTIMIZER_MAGIC, "optimizer state", 28);
-    long steps;
-    Map<String, byte[][]> stored = new LinkedHashMap<>();
-    List<String> problems = new ArrayList<>();
-    try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
-      in.readInt();
-      int format = in.readInt();
-      if (format != OPTIMIZER_FORMAT) {
-        throw new IllegalArgumentException(what + " has format " + format + ", expected " + OPTIMIZER_FORMAT);
-      }
-      steps = in.readLong();
-      int n = in.readInt();
-      if (steps < 0 || n < 0) {
-        throw new IllegalArgumentException(what + " has a negative step count or parameter count");
-      }
-      for (int i = 0; i < n; i++) {
-        String name = in.readUTF();
-        byte[][] mv = new byte[2][];
-        for (int j = 0; j < 2; j++) {
-          int len = in.readInt();
-          if (len < 0 || len > all.length) {
-            throw new IllegalArgumentException(what + " has a bad length for the moments of " + name);
-          }
-          mv[j] = new byte[len];
-          in.readFully(mv[j]);
-        }
-        if (stored.put(name, mv) != null) {
-          problems.add("duplicate " + name);
-        }
-      }
-    } catch (EOFException e) {
-      throw new IllegalArgumentException(what + " is truncated", e);
-    } catch (java.io.UTFDataFormatException e) {
-      throw new IllegalArgumentException(what + " has a parameter name that is not valid UTF-8", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + what + ": " + e.getMessage(), e);
-    }
-    for (String name : params.trainable()) {
-      if (!stored.containsKey(name)) {
-        problems.add("missing " + name);
-      }
-    }
-    for (String name : stored.keySet()) {
-      if (!params.trainable().contains(name)) {
-        problems.add("unexpected " + name);
-      }
-    }
-    try (NDManager tmp = manager.newSubManager()) {
-      Map<String, NDArray[]> decoded = new LinkedHashMap<>();
-      if (problems.isEmpty()) {
-        for (String name : params.trainable()) {
-          Shape expected = params.get(name).getShape();
-          NDArray[] mv = new NDArray[2];
-          for (int j = 0; j < 2; j++) {
-            try {
-              mv[j] = NDArray.decode(tmp, stored.get(name)[j]);
-            } catch (RuntimeException e) {
-              throw new IllegalArgumentException(what + " has undecodable moments for " + name + ": " + e.getMessage(), e);
-            }
-            if (!mv[j].getShape().equals(expected) || mv[j].getDataType() != DataType.FLOAT32) {
-              problems.add(name + " has " + mv[j].getDataType() + " moments of shape " + mv[j].getShape()
-                  + " in the file, expected float32 " + expected);
-              break;
-            }
-          }
-          decoded.put(name, mv);
-        }
-      }
-      if (!problems.isEmpty()) {
-        throw new IllegalArgumentException(what + " does not match this network: "
-            + String.join(", ", problems.subList(0, Math.min(8, problems.size())))
-            + (problems.size() > 8 ? " (and " + (problems.size() - 8) + " more)" : ""));
-      }
-      for (Map.Entry<String, NDArray[]> e : decoded.entrySet()) {
-        NDArray[] mv = adam.computeIfAbsent(e.getKey(), k -> new NDArray[] {
-            params.manager().zeros(e.getValue()[0].getShape()), params.manager().zeros(e.getValue()[0].getShape())});
-        Params.assign(mv[0], e.getValue()[0]);
-        Params.assign(mv[1], e.getValue()[1]);
-      }
-      adamSteps = steps;
-    }
+    adam.load(file, params, manager);
   }
 
   /** Number of trainable scalars. */
@@ -313,7 +181,7 @@ public final class Network implements AutoCloseable {
       float loss = f.total.getFloat();
       if (Float.isFinite(loss) && Float.isFinite(norm)) {
         float scale = clipNorm > 0f && norm > clipNorm ? clipNorm / norm : 1f;
-        adamUpdate(sub, grads, learningRate, scale);
+        adam.update(params, sub, grads, learningRate, scale);
         if (cfg.isLatent() && !cfg.pretraining(step)) {
           emaUpdate(f.encodings, f.codes, f.latentValid);
         }
@@ -589,25 +457,6 @@ public final class Network implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- updates
-
-  private void adamUpdate(NDManager sub, Map<String, NDArray> grads, float lr, float scale) {
-    adamSteps++;
-    float bc1 = 1f - (float) Math.pow(BETA1, adamSteps);
-    float bc2 = 1f - (float) Math.pow(BETA2, adamSteps);
-    for (Map.Entry<String, NDArray> e : grads.entrySet()) {
-      NDArray w = params.get(e.getKey());
-      NDArray raw = e.getValue();
-      NDArray g = scale == 1f ? raw : raw.mul(scale);
-      NDArray[] mv = adam.computeIfAbsent(e.getKey(), k -> new NDArray[] {
-          params.manager().zeros(w.getShape()), params.manager().zeros(w.getShape())});
-      mv[0].muli(BETA1).addi(g.mul(1f - BETA1));
-      mv[1].muli(BETA2).addi(g.square().mul(1f - BETA2));
-      NDArray mHat = net.view(mv[0], sub);
-      NDArray den = net.view(mv[1], sub).sqrt().div((float) Math.sqrt(bc2)).add(EPS);
-      w.subi(mHat.div(den).mul(lr / bc1));
-      Params.fill(raw, 0f);
-    }
-  }
 
   /** EMA codebook update from the valid encodings (no gradient), Laplace-smoothed counts. */
   private void emaUpdate(NDArray enc, NDArray codes, NDArray valid) {

@@ -160,7 +160,7 @@ class KafkaEdgeE2ETest {
     var mismatch = events(client.await(Set.of("mismatch-key", "mismatch-id"), Duration.ofSeconds(5), e -> {})
         .get("mismatch-key"));
     assertWellFormed("mismatch-key", mismatch);
-    assertEquals(Code.MISSING_REQUEST_ID, mismatch.get(0).getError().getCode());
+    assertEquals(Code.REQUEST_ID_MISMATCH, mismatch.get(0).getError().getCode());
     assertEquals("request_id", mismatch.get(0).getError().getField());
     assertTrue(mismatch.get(0).getError().getMessage().contains("'mismatch-id' differs from the record key 'mismatch-key'"),
         mismatch.get(0).getError().getMessage());

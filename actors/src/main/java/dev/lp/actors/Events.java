@@ -39,15 +39,15 @@ public final class Events {
 
   /**
    * The answer to a request whose request_id differs from its record key, sent under the key (the
-   * sender listens for its key): Error MISSING_REQUEST_ID (the protocol has no closer code; field
-   * request_id, the message names both) then Finished REJECTED.
+   * sender listens for its key): Error REQUEST_ID_MISMATCH (field request_id, the message names
+   * both) then Finished REJECTED.
    */
   public static List<SynthesisEvent> requestIdMismatch(String key, String requestId) {
     return rejected(
         key,
         "",
         error(
-            dev.lp.protocol.Error.Code.MISSING_REQUEST_ID,
+            dev.lp.protocol.Error.Code.REQUEST_ID_MISMATCH,
             "request_id " + LogText.quote(requestId) + " differs from the record key " + LogText.quote(key)
                 + ": send each request keyed by its request_id (its events are keyed and named by it);"
                 + " answered under the record key",

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Bytes that do not parse are answered with Error BAD_BYTES + Finished(REJECTED), keyed by
  *       the record key, and the intake keeps serving; so is a request with a blank request_id and
  *       a non-blank key (Error MISSING_REQUEST_ID), and a request whose request_id differs from a
- *       non-empty record key (Error MISSING_REQUEST_ID naming both, under the key: the sender
+ *       non-empty record key (Error REQUEST_ID_MISMATCH naming both, under the key: the sender
  *       listens there). A record without a key is answered under its request_id.
  *   <li>Back-pressure: at most {@code maxInFlight} requests are submitted and not finished; while
  *       that many run (or fetched records wait), the assigned partitions are paused, so nothing

@@ -73,9 +73,15 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
 
   /**
    * The request is over: drop its queued steps, close every handle it still holds (decoders
-   * before their spec) and refuse later opens for it. No answer.
+   * before their spec), refuse later opens for it, then release its model lease (so a replaced
+   * model closes once no request holds it). No answer.
    */
-  record ReleaseRequest(RequestStats owner) implements Command {}
+  record ReleaseRequest(RequestStats owner, ModelSource.Lease lease) implements Command {
+    /** A release that holds no model lease. */
+    ReleaseRequest(RequestStats owner) {
+      this(owner, null);
+    }
+  }
 
   private enum Flush implements Command {
     INSTANCE
@@ -202,6 +208,9 @@ final class ModelWorker extends AbstractBehavior<ModelWorker.Command> {
       for (int i = owned.size() - 1; i >= 0; i--) {
         close(owned.get(i));
       }
+    }
+    if (m.lease() != null) {
+      m.lease().close(); // no handle of this request is left: its model may be closed once unheld
     }
     return drain();
   }

@@ -75,13 +75,15 @@ final class Session extends AbstractBehavior<Session.Command> {
       stream.fail(invalid.get(), Finished.Status.REJECTED, stats.snapshot());
       return Behaviors.stopped();
     }
-    SynthesisModel model;
+    ModelSource.Lease lease;
     try {
-      model = models.current();
+      lease = models.acquire();
     } catch (RuntimeException e) {
-      model = null;
+      lease = new ModelSource.Lease(null, () -> {});
     }
+    SynthesisModel model = lease.model();
     if (model == null) {
+      lease.close();
       stream.fail(
           Events.error(dev.lp.protocol.Error.Code.INTERNAL, "no model is loaded on this worker", ""),
           Finished.Status.REJECTED,
@@ -94,6 +96,7 @@ final class Session extends AbstractBehavior<Session.Command> {
     if (budget.deadline().isZero()) {
       // Sent longer ago than its deadline (it waited in Kafka, or a failed worker held it): no search.
       ctx.getLog().info("[{}] expired before it was served", LogText.escape(stream.requestId()));
+      lease.close(); // nothing was opened on the model
       stream.finish(Finished.Status.DEADLINE, stats.snapshot());
       return Behaviors.stopped();
     }
@@ -120,7 +123,7 @@ final class Session extends AbstractBehavior<Session.Command> {
             "latent-beam");
     ctx.watch(latent);
     prepareGuidance(ctx, validator.settings(), budget.search().guidance(), inputs, outputs);
-    return new Session(ctx, stream, budget, stats, verifier, worker, latent, inputs, outputs);
+    return new Session(ctx, stream, budget, stats, verifier, worker, latent, inputs, outputs, lease);
   }
 
   /**
@@ -146,6 +149,8 @@ final class Session extends AbstractBehavior<Session.Command> {
   private final String logId;
   private final RequestValidator.Budget budget;
   private final RequestStats stats;
+  // The model this request started on, held until the ModelWorker has closed the request's handles.
+  private final ModelSource.Lease lease;
   private final ActorRef<Verifier.Command> verifier;
   private final ActorRef<Verifier.Verified> verifiedAdapter;
   private final ActorRef<ModelWorker.Command> worker;
@@ -175,8 +180,10 @@ final class Session extends AbstractBehavior<Session.Command> {
       ActorRef<ModelWorker.Command> worker,
       ActorRef<LatentBeam.Command> latent,
       List<String> inputs,
-      List<String> outputs) {
+      List<String> outputs,
+      ModelSource.Lease lease) {
     super(ctx);
+    this.lease = lease;
     this.worker = worker;
     this.latent = latent;
     this.inputs = inputs;
@@ -205,7 +212,7 @@ final class Session extends AbstractBehavior<Session.Command> {
 
   private Behavior<Command> onPostStop(PostStop s) {
     // Beams are stopped by now; whatever model handles they still held are closed here.
-    worker.tell(new ModelWorker.ReleaseRequest(stats));
+    worker.tell(new ModelWorker.ReleaseRequest(stats, lease));
     return this;
   }
 

@@ -251,6 +251,42 @@ class ScriptedModelEngineTest {
     }
   }
 
+  /** Every request takes a lease on its model and gives it back once its handles are closed. */
+  @Test
+  void everyRequestReleasesItsModelLeaseWhenItsHandlesAreClosed() {
+    var model = ScriptedModel.builder().baseline().task(IN, OUT, List.of(entry(new int[0], "GetToken(NUMBER, -1)")))
+        .build();
+    var held = new java.util.concurrent.atomic.AtomicInteger();
+    var taken = new java.util.concurrent.atomic.AtomicInteger();
+    ModelSource counting = new ModelSource() {
+      @Override
+      public dev.lp.search.SynthesisModel current() {
+        return model;
+      }
+
+      @Override
+      public Lease acquire() {
+        held.incrementAndGet();
+        taken.incrementAndGet();
+        return new Lease(model, held::decrementAndGet);
+      }
+    };
+    var engine = testKit.spawn(Engine.create(EngineTest.settings(8), counting));
+    TestProbe<SynthesisEvent> probe = testKit.createTestProbe();
+    for (int i = 0; i < 3; i++) {
+      engine.tell(new Engine.Submit(EngineTest.numbers("lease-" + i, Options.newBuilder().setBeamSize(4).build()),
+          probe.ref()::tell));
+      var events = collect(probe);
+      assertEquals(Finished.Status.SOLVED, events.get(events.size() - 1).getFinished().getStatus());
+    }
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(0, held.get(), "leases still held");
+      return null;
+    });
+    assertEquals(3, taken.get());
+    awaitNoHandles(model);
+  }
+
   @Test
   void contradictingExamplesAreRejectedWithoutASearch() {
     var model = ScriptedModel.builder().baseline().task(IN, OUT, List.of(entry(new int[0], "GetToken(NUMBER, 1)")))

@@ -44,9 +44,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Contract: every watcher reads the whole topic (assign + seekToBeginning, no consumer group),
  * so every worker sees every checkpoint; what was on the topic when it started is read first and
- * only the newest checkpoint among it that loads is loaded. A replaced model is closed once the drain period has
- * passed since the swap and no call into it has run for a short quiet period; a call that comes
- * after that fails with IllegalStateException instead of touching freed memory. A chunk or
+ * only the newest checkpoint among it that loads is loaded. Requests hold their model through a
+ * {@link #acquire lease}: a replaced model is closed as soon as no request holds it (at once when
+ * none does at the swap). As a safety net against a lease that is never released, a replaced model
+ * still held when the drain period has passed since the swap, and unused for a short quiet period,
+ * is closed anyway (logged as a warning); a call that comes after that fails with
+ * IllegalStateException instead of touching freed memory. A chunk or
  * checkpoint that fails verification or loading is logged with its reason (and kept in
  * {@link #rejections()}) and the current model keeps serving. The watcher owns the initial model
  * and every model it loads: {@link #close} (after the worker using it has stopped) closes them.
@@ -184,6 +187,34 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
     return current.get();
   }
 
+  /** The current model, counted as held until the lease is closed. */
+  @Override
+  public Lease acquire() {
+    while (true) {
+      Retirable r = current.get();
+      if (r.hold()) {
+        return new Lease(r, () -> release(r));
+      }
+      // r was replaced and closed between the read and the hold: the new current is there now
+    }
+  }
+
+  private void release(Retirable r) {
+    if (r.release()) {
+      closeReplaced(r, "no request holds it any more");
+    }
+  }
+
+  /** Closes a replaced model (once) and forgets it. */
+  private void closeReplaced(Retirable r, String why) {
+    if (r.retire()) {
+      synchronized (retiring) {
+        retiring.remove(r);
+      }
+      log.info("closed the replaced model {} ({})", r.info().version(), why);
+    }
+  }
+
   /** The version new requests are served with. */
   public String currentVersion() {
     return current.get().info().version();
@@ -306,12 +337,15 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
     }
     Retirable old = current.getAndSet(new Retirable(loaded));
     currentStep = m.step();
-    old.replacedAt = System.nanoTime();
     synchronized (retiring) {
       retiring.add(old);
     }
-    log.info("hot reload: new requests use {} (was {}); the old model closes after {} ms of drain",
-        loaded.info().version(), old.info().version(), drain.toMillis());
+    int held = old.replaced();
+    log.info("hot reload: new requests use {} (was {}); the old model closes when the {} request(s) holding it"
+        + " finish (at the latest after {} ms)", loaded.info().version(), old.info().version(), held, drain.toMillis());
+    if (held == 0) {
+      closeReplaced(old, "no request held it");
+    }
     return true;
   }
 
@@ -328,9 +362,15 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
         Retirable r = it.next();
         boolean drained = now - r.replacedAt >= drain.toNanos() && now - r.lastUse >= QUIET.toNanos();
         if (all || drained) {
+          int held = r.holders();
           r.retire();
           it.remove();
-          log.info("closed the replaced model {}", r.info().version());
+          if (all) {
+            log.info("closed the replaced model {}", r.info().version());
+          } else {
+            log.warn("closed the replaced model {} after the drain period ({} ms) though {} lease(s) on it were"
+                + " never released", r.info().version(), drain.toMillis(), held);
+          }
         }
       }
     }
@@ -386,6 +426,35 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
     private boolean retired;
     volatile long lastUse = System.nanoTime();
     volatile long replacedAt;
+    // Requests holding this model (guarded by this object's monitor), and whether it was replaced.
+    private int holders;
+    private boolean isReplaced;
+
+    /** Counts one more holder; false when this model is already closed. */
+    synchronized boolean hold() {
+      if (retired) {
+        return false;
+      }
+      holders++;
+      return true;
+    }
+
+    /** One holder fewer; true when that left a replaced model unheld (the caller closes it). */
+    synchronized boolean release() {
+      holders--;
+      return isReplaced && holders == 0;
+    }
+
+    /** Marks this model replaced; returns how many requests hold it now. */
+    synchronized int replaced() {
+      replacedAt = System.nanoTime();
+      isReplaced = true;
+      return holders;
+    }
+
+    synchronized int holders() {
+      return holders;
+    }
 
     Retirable(SynthesisModel delegate) {
       super(delegate);
@@ -436,13 +505,18 @@ public final class CheckpointWatcher implements ModelSource, AutoCloseable {
       }
     }
 
-    void retire() {
+    /** Closes the model once; true for the call that closed it. */
+    boolean retire() {
       lock.writeLock().lock();
       try {
-        if (!retired) {
+        synchronized (this) {
+          if (retired) {
+            return false;
+          }
           retired = true;
-          delegate.close();
         }
+        delegate.close();
+        return true;
       } finally {
         lock.writeLock().unlock();
       }

@@ -72,4 +72,17 @@ final class Handles {
     }
     return idx;
   }
+
+  /**
+   * Log-probabilities of logits [rows, vocab] as one float array per row (a log-softmax over the
+   * last axis, copied out once): what every decoder's step returns.
+   */
+  static float[][] logProbRows(ai.djl.ndarray.NDArray logits, int rows, int vocab) {
+    float[] flat = logits.logSoftmax(-1).toFloatArray();
+    float[][] out = new float[rows][vocab];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(flat, r * vocab, out[r], 0, vocab);
+    }
+    return out;
+  }
 }

@@ -140,11 +140,7 @@ final class LstmSynthesisModel extends Handles.Owned implements SynthesisModel {
         NDArray[] next = {state[0], state[1]};
         NDArray logits = lstm.step(tmp.create(tokens), next, spec.mem);
         replace(next);
-        float[] flat = logits.logSoftmax(-1).toFloatArray();
-        float[][] out = new float[rows][Tokens.VOCAB];
-        for (int r = 0; r < rows; r++) {
-          System.arraycopy(flat, r * Tokens.VOCAB, out[r], 0, Tokens.VOCAB);
-        }
+        float[][] out = Handles.logProbRows(logits, rows, Tokens.VOCAB);
         length++;
         return out;
       }

@@ -510,12 +510,7 @@ final class NnSynthesisModel extends Handles.Owned implements SynthesisModel {
       JniUtils.setGradMode(false);
       try (NDManager tmp = m.newSubManager()) {
         NDArray logits = net.step(prefix, cache, tmp.create(tokens), groups, m);
-        float[] flat = logits.logSoftmax(-1).toFloatArray();
-        float[][] out = new float[rows][vocab];
-        for (int r = 0; r < rows; r++) {
-          System.arraycopy(flat, r * vocab, out[r], 0, vocab);
-        }
-        return out;
+        return Handles.logProbRows(logits, rows, vocab);
       }
     }
 

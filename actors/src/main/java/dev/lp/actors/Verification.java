@@ -3,6 +3,7 @@ package dev.lp.actors;
 import dev.lp.dsl.ProgramText;
 import dev.lp.dsl.Tokens;
 import dev.lp.search.Candidate;
+import dev.lp.search.Consistency;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,19 +29,12 @@ final class Verification {
     if (!c.parsed()) {
       return new Result(ids, "<invalid program: " + c.parseError() + ">", false, List.of());
     }
-    // Each input runs once; the verdict is Consistency's rule (exact outputs, a failed run is
-    // inconsistent) applied to these results.
-    boolean ok = true;
-    List<String> got = new ArrayList<>(inputs.size());
-    for (int i = 0; i < inputs.size(); i++) {
-      try {
-        String out = c.programOrNull().apply(inputs.get(i));
-        got.add(out);
-        ok &= out.equals(outputs.get(i));
-      } catch (RuntimeException e) {
-        got.add("");
-        ok = false;
-      }
+    // Each input runs once; the verdict is Consistency's rule applied to these runs.
+    List<String> runs = Consistency.outputs(c.programOrNull(), inputs);
+    boolean ok = Consistency.matches(runs, outputs);
+    List<String> got = new ArrayList<>(runs.size());
+    for (String r : runs) {
+      got.add(r == null ? "" : r);
     }
     return new Result(ids, ProgramText.print(c.programOrNull()), ok, List.copyOf(got));
   }

@@ -50,19 +50,37 @@ public final class Consistency {
     return c != null && c.parsed() && runs(c.programOrNull(), inputs, outputs);
   }
 
-  private static boolean runs(Program p, List<String> inputs, List<String> outputs) {
-    for (int i = 0; i < inputs.size(); i++) {
-      String got;
+  /**
+   * The program's output on every input, null where it fails while running; with {@link
+   * #matches} this is {@link #consistent}'s rule, for callers that also show the outputs.
+   */
+  public static List<String> outputs(Program p, List<String> inputs) {
+    java.util.ArrayList<String> got = new java.util.ArrayList<>(inputs.size());
+    for (String in : inputs) {
       try {
-        got = p.apply(inputs.get(i));
+        got.add(p.apply(in));
       } catch (RuntimeException e) {
-        return false;
+        got.add(null);
       }
-      if (!outputs.get(i).equals(got)) {
+    }
+    return got;
+  }
+
+  /** Whether every run succeeded ({@code got} has no null) and gave exactly the expected output. */
+  public static boolean matches(List<String> got, List<String> outputs) {
+    if (got.size() != outputs.size()) {
+      return false;
+    }
+    for (int i = 0; i < got.size(); i++) {
+      if (got.get(i) == null || !got.get(i).equals(outputs.get(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean runs(Program p, List<String> inputs, List<String> outputs) {
+    return matches(outputs(p, inputs), outputs);
   }
 
   /**

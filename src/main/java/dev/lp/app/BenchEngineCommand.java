@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.models.ModelLoader;
 import dev.lp.app.report.CommandText;
 import com.typesafe.config.Config;
 import dev.lp.actors.ModelSource;
@@ -9,7 +10,6 @@ import dev.lp.app.bench.InstrumentedModel;
 import dev.lp.app.bench.LatencyPlot;
 import dev.lp.app.bench.LoadDriver;
 import dev.lp.app.bench.LoadDriver.Outcome;
-import dev.lp.app.kafka.AppConfig;
 import dev.lp.app.kafka.EmbeddedKafka;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.app.kafka.Worker;

@@ -1,12 +1,10 @@
 package dev.lp.app;
 
 import dev.lp.actors.ModelSource;
-import dev.lp.app.kafka.AppConfig;
-import dev.lp.app.kafka.CheckpointWatcher;
-import dev.lp.app.kafka.DemoTasks;
+import dev.lp.app.models.CheckpointWatcher;
 import dev.lp.app.kafka.EmbeddedKafka;
 import dev.lp.app.kafka.EventPrinter;
-import dev.lp.app.kafka.Models;
+import dev.lp.app.models.Models;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.app.kafka.Worker;
 import java.nio.file.Path;

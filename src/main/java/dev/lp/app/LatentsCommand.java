@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.models.ModelLoader;
 import dev.lp.app.report.CommandText;
 import dev.lp.app.report.Machine;
 import dev.lp.app.report.ResultsDoc;

@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.models.ModelLoader;
 import dev.lp.checkpoint.CheckpointException;
 import dev.lp.checkpoint.publish.CheckpointPublisher;
 import java.nio.file.Path;

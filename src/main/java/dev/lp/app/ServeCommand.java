@@ -2,9 +2,8 @@ package dev.lp.app;
 
 import com.typesafe.config.ConfigFactory;
 import dev.lp.actors.ModelSource;
-import dev.lp.app.kafka.AppConfig;
-import dev.lp.app.kafka.CheckpointWatcher;
-import dev.lp.app.kafka.Models;
+import dev.lp.app.models.CheckpointWatcher;
+import dev.lp.app.models.Models;
 import dev.lp.app.kafka.Worker;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.lp.app;
 
-import dev.lp.app.kafka.AppConfig;
 import dev.lp.app.kafka.EventPrinter;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.dsl.TaskJsonl;

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lp.actors.ModelSource;
-import dev.lp.app.kafka.AppConfig;
-import dev.lp.app.kafka.Models;
+import dev.lp.app.models.Models;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.dsl.Program;
 import dev.lp.dsl.ProgramText;

@@ -1,16 +1,15 @@
 package dev.lp.app;
 
+import dev.lp.app.models.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.lp.app.kafka.AppConfig;
-import dev.lp.app.kafka.CheckpointWatcher;
-import dev.lp.app.kafka.DemoTasks;
+import dev.lp.app.models.CheckpointWatcher;
 import dev.lp.app.kafka.EmbeddedKafka;
-import dev.lp.app.kafka.Models;
+import dev.lp.app.models.Models;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.app.kafka.Worker;
 import dev.lp.protocol.CheckpointChunk;

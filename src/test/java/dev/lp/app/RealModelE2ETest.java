@@ -1,12 +1,12 @@
 package dev.lp.app;
 
+import dev.lp.app.models.ModelLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.lp.actors.ModelSource;
-import dev.lp.app.kafka.AppConfig;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.data.SamplerConfig;
 import dev.lp.data.TaskSampler;

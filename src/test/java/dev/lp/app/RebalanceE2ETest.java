@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import dev.lp.app.kafka.Models;
+import dev.lp.app.models.Models;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.app.kafka.SynthesisClient.Received;
 import dev.lp.protocol.Finished.Status;

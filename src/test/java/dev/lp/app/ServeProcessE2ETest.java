@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lp.app.kafka.AppConfig;
 import dev.lp.app.kafka.EmbeddedKafka;
-import dev.lp.app.kafka.Models;
+import dev.lp.app.models.Models;
 import dev.lp.app.kafka.Worker;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -155,7 +154,7 @@ class ServeProcessE2ETest {
     var err = new ByteArrayOutputStream();
     var saved = System.err;
     try {
-      var t = dev.lp.app.kafka.DemoTasks.all().get(0);
+      var t = dev.lp.app.DemoTasks.all().get(0);
       var args = new ArrayList<>(List.of("synthesize", "--bootstrap", kafka.bootstrapServers(),
           "--request-id", "failover-1", "--deadline-ms", "4000"));
       for (int i = 0; i < t.inputs().size(); i++) {

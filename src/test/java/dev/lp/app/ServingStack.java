@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.lp.app.kafka.AppConfig;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.kafka.EmbeddedKafka;
 import dev.lp.app.kafka.SynthesisClient;

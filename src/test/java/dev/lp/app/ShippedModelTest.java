@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lp.actors.ModelSource;
-import dev.lp.app.kafka.Models;
+import dev.lp.app.models.Models;
 import dev.lp.search.Candidate;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.TwoLevelSearch;

@@ -1,7 +1,6 @@
 package dev.lp.app;
 
-import dev.lp.app.kafka.AppConfig;
-import dev.lp.app.kafka.Models;
+import dev.lp.app.models.Models;
 import dev.lp.app.kafka.Worker;
 import java.time.Duration;
 import java.util.List;

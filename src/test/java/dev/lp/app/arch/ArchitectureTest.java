@@ -57,7 +57,7 @@ class ArchitectureTest {
   /** Serving (the engine and its Kafka edge) loads checkpoints through the checkpoint module, never the trainer. */
   @Test
   void servingImportsNoTrainer() {
-    noClasses().that().resideInAnyPackage("dev.lp.actors..", "dev.lp.app.kafka..", "dev.lp.app.ops..")
+    noClasses().that().resideInAnyPackage("dev.lp.actors..", "dev.lp.app.kafka..", "dev.lp.app.models..", "dev.lp.app.ops..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.lp.trainer..")
         .check(classes);
   }

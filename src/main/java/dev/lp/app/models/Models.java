@@ -1,7 +1,9 @@
-package dev.lp.app.kafka;
+package dev.lp.app.models;
 
+import dev.lp.app.DemoTasks;
+import dev.lp.app.TempDirs;
 import dev.lp.actors.ModelSource;
-import dev.lp.app.ModelLoader;
+import dev.lp.app.models.ModelLoader;
 import dev.lp.dsl.TaskJsonl;
 import dev.lp.search.SynthesisModel;
 import dev.lp.search.fake.ScriptedModel;

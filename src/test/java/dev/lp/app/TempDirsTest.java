@@ -1,4 +1,4 @@
-package dev.lp.app.kafka;
+package dev.lp.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

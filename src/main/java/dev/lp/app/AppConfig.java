@@ -1,4 +1,4 @@
-package dev.lp.app.kafka;
+package dev.lp.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;

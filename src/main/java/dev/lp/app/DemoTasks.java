@@ -1,4 +1,4 @@
-package dev.lp.app.kafka;
+package dev.lp.app;
 
 import dev.lp.dsl.Program;
 import dev.lp.dsl.ProgramText;

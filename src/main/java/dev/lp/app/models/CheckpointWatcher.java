@@ -1,8 +1,9 @@
-package dev.lp.app.kafka;
+package dev.lp.app.models;
 
+import dev.lp.app.TempDirs;
 import com.typesafe.config.Config;
 import dev.lp.actors.ModelSource;
-import dev.lp.app.ModelLoader;
+import dev.lp.app.models.ModelLoader;
 import dev.lp.protocol.CheckpointChunk;
 import dev.lp.protocol.Topics;
 import dev.lp.search.ForwardingSynthesisModel;

@@ -1,4 +1,4 @@
-package dev.lp.app;
+package dev.lp.app.models;
 
 import dev.lp.nn.ModelConfig;
 import dev.lp.nn.Network;

@@ -1,4 +1,4 @@
-package dev.lp.app.kafka;
+package dev.lp.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

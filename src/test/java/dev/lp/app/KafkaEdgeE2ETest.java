@@ -14,7 +14,7 @@ import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.app.kafka.SynthesisClient.Received;
 import dev.lp.app.kafka.Worker;
 import dev.lp.dsl.ProgramText;
-import dev.lp.protocol.Error.Code;
+import dev.lp.protocol.SynthesisError.Code;
 import dev.lp.protocol.Example;
 import dev.lp.protocol.Finished.Status;
 import dev.lp.protocol.SynthesisEvent;

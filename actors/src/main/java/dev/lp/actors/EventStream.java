@@ -60,7 +60,7 @@ final class EventStream {
 
   /** Emits Error then Finished(status) unless already finished. */
   synchronized boolean fail(
-      dev.lp.protocol.Error error, Finished.Status status, Finished.Stats stats) {
+      dev.lp.protocol.SynthesisError error, Finished.Status status, Finished.Stats stats) {
     if (finished) {
       return false;
     }

@@ -20,7 +20,7 @@ public final class Events {
     return rejected(
         key == null ? "" : key,
         "",
-        error(dev.lp.protocol.Error.Code.BAD_BYTES, "request bytes do not parse: " + why, ""));
+        error(dev.lp.protocol.SynthesisError.Code.BAD_BYTES, "request bytes do not parse: " + why, ""));
   }
 
   /**
@@ -32,7 +32,7 @@ public final class Events {
         key,
         "",
         error(
-            dev.lp.protocol.Error.Code.MISSING_REQUEST_ID,
+            dev.lp.protocol.SynthesisError.Code.MISSING_REQUEST_ID,
             "request_id is missing or blank (answered under the record key)",
             "request_id"));
   }
@@ -47,7 +47,7 @@ public final class Events {
         key,
         "",
         error(
-            dev.lp.protocol.Error.Code.REQUEST_ID_MISMATCH,
+            dev.lp.protocol.SynthesisError.Code.REQUEST_ID_MISMATCH,
             "request_id " + LogText.quote(requestId) + " differs from the record key " + LogText.quote(key)
                 + ": send each request keyed by its request_id (its events are keyed and named by it);"
                 + " answered under the record key",
@@ -56,7 +56,7 @@ public final class Events {
 
   /** Error then Finished(REJECTED), sequence 0 and 1, for a request refused before it started. */
   public static List<SynthesisEvent> rejected(
-      String requestId, String modelVersion, dev.lp.protocol.Error error) {
+      String requestId, String modelVersion, dev.lp.protocol.SynthesisError error) {
     long now = System.currentTimeMillis();
     var err = header(requestId, 0, modelVersion, now).setError(error).build();
     var fin =
@@ -70,9 +70,9 @@ public final class Events {
   }
 
   /** An Error payload. */
-  public static dev.lp.protocol.Error error(
-      dev.lp.protocol.Error.Code code, String message, String field) {
-    return dev.lp.protocol.Error.newBuilder()
+  public static dev.lp.protocol.SynthesisError error(
+      dev.lp.protocol.SynthesisError.Code code, String message, String field) {
+    return dev.lp.protocol.SynthesisError.newBuilder()
         .setCode(code)
         .setMessage(message)
         .setField(field == null ? "" : field)

@@ -5,7 +5,7 @@ import dev.lp.search.Ranking;
 import dev.lp.search.SearchBudget;
 
 import dev.lp.dsl.Alphabet;
-import dev.lp.protocol.Error.Code;
+import dev.lp.protocol.SynthesisError.Code;
 import dev.lp.protocol.Options;
 import dev.lp.protocol.SynthesisRequest;
 import dev.lp.protocol.Topics;
@@ -65,7 +65,7 @@ public final class RequestValidator {
   }
 
   /** The first problem with {@code r}, or empty if the engine can serve it. */
-  public Optional<dev.lp.protocol.Error> validate(SynthesisRequest r) {
+  public Optional<dev.lp.protocol.SynthesisError> validate(SynthesisRequest r) {
     if (r == null) {
       return err(Code.BAD_BYTES, "request is null", "");
     }
@@ -185,7 +185,7 @@ public final class RequestValidator {
     return new Budget(new SearchBudget(b, l, maxPrograms, guidance), deadline, o.getStreamCandidates(), ranking);
   }
 
-  private Optional<dev.lp.protocol.Error> checkString(String s, String field) {
+  private Optional<dev.lp.protocol.SynthesisError> checkString(String s, String field) {
     if (s.length() > settings.maxStringLength()) {
       return err(
           Code.STRING_TOO_LONG,
@@ -201,7 +201,7 @@ public final class RequestValidator {
     return Optional.empty();
   }
 
-  private static Optional<dev.lp.protocol.Error> err(Code code, String message, String field) {
+  private static Optional<dev.lp.protocol.SynthesisError> err(Code code, String message, String field) {
     return Optional.of(Events.error(code, message, field));
   }
 }

@@ -85,7 +85,7 @@ final class Session extends AbstractBehavior<Session.Command> {
     if (model == null) {
       lease.close();
       stream.fail(
-          Events.error(dev.lp.protocol.Error.Code.INTERNAL, "no model is loaded on this worker", ""),
+          Events.error(dev.lp.protocol.SynthesisError.Code.INTERNAL, "no model is loaded on this worker", ""),
           Finished.Status.REJECTED,
           stats.snapshot());
       return Behaviors.stopped();
@@ -372,7 +372,7 @@ final class Session extends AbstractBehavior<Session.Command> {
   private Behavior<Command> fail(String why) {
     getContext().getLog().error("[{}] failed: {}", logId, why);
     stream.fail(
-        Events.error(dev.lp.protocol.Error.Code.INTERNAL, why, ""),
+        Events.error(dev.lp.protocol.SynthesisError.Code.INTERNAL, why, ""),
         Finished.Status.FAILED,
         stats.snapshot());
     return Behaviors.stopped();

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import dev.lp.protocol.Error.Code;
+import dev.lp.protocol.SynthesisError.Code;
 import dev.lp.protocol.Example;
 import dev.lp.protocol.Options;
 import dev.lp.protocol.SynthesisRequest;
@@ -30,7 +30,7 @@ class RequestValidatorTest {
         .addExamples(Example.newBuilder().setInput("Cd 3").setOutput("3"));
   }
 
-  private dev.lp.protocol.Error rejected(SynthesisRequest r, Code expected) {
+  private dev.lp.protocol.SynthesisError rejected(SynthesisRequest r, Code expected) {
     var e = validator.validate(r).orElseThrow(() -> new AssertionError("expected " + expected));
     assertEquals(expected, e.getCode(), e.getMessage());
     return e;

@@ -297,7 +297,7 @@ class ScriptedModelEngineTest {
         probe.ref()::tell));
     var events = collect(probe);
     var error = events.stream().filter(e -> e.getKindCase() == KindCase.ERROR).findFirst().orElseThrow();
-    assertEquals(dev.lp.protocol.Error.Code.INCONSISTENT_EXAMPLES, error.getError().getCode());
+    assertEquals(dev.lp.protocol.SynthesisError.Code.INCONSISTENT_EXAMPLES, error.getError().getCode());
     assertEquals("examples[1].output", error.getError().getField());
     assertEquals(Finished.Status.REJECTED, events.get(events.size() - 1).getFinished().getStatus());
     assertEquals(0, model.encodeCalls(), "not searched");

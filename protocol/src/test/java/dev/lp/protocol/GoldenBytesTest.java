@@ -101,7 +101,7 @@ class GoldenBytesTest {
     var e = SynthesisEvent.parseFrom(golden("event-error.bin"));
     header(e, 0);
     var err = e.getError();
-    assertEquals(Error.Code.BAD_CHARACTER, err.getCode());
+    assertEquals(SynthesisError.Code.BAD_CHARACTER, err.getCode());
     assertEquals(6, err.getCodeValue());
     assertEquals("examples[1].input has character 'é' outside the DSL alphabet", err.getMessage());
     assertEquals("examples[1].input", err.getField());
@@ -117,12 +117,12 @@ class GoldenBytesTest {
 
   @Test
   void enumNumbersAreFrozen() {
-    assertEquals(12, Error.Code.OVERLOADED.getNumber());
-    assertEquals(11, Error.Code.INTERNAL.getNumber());
-    assertEquals(1, Error.Code.BAD_BYTES.getNumber());
+    assertEquals(12, SynthesisError.Code.OVERLOADED.getNumber());
+    assertEquals(11, SynthesisError.Code.INTERNAL.getNumber());
+    assertEquals(1, SynthesisError.Code.BAD_BYTES.getNumber());
     assertEquals(4, Finished.Status.REJECTED.getNumber());
     assertEquals(5, Finished.Status.FAILED.getNumber());
-    assertEquals(13, Error.Code.BAD_MAX_PROGRAMS.getNumber());
+    assertEquals(13, SynthesisError.Code.BAD_MAX_PROGRAMS.getNumber());
   }
 
   @Test

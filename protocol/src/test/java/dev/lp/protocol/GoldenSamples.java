@@ -89,8 +89,8 @@ final class GoldenSamples {
   static SynthesisEvent error() {
     return header(0)
         .setError(
-            Error.newBuilder()
-                .setCode(Error.Code.BAD_CHARACTER)
+            SynthesisError.newBuilder()
+                .setCode(SynthesisError.Code.BAD_CHARACTER)
                 .setMessage("examples[1].input has character 'é' outside the DSL alphabet")
                 .setField("examples[1].input"))
         .build();

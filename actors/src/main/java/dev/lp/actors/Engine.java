@@ -1,5 +1,6 @@
 package dev.lp.actors;
 
+import dev.lp.protocol.SynthesisError;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.SynthesisRequest;
 import java.time.Duration;
@@ -125,7 +126,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
       getContext().getLog().warn("[{}] overloaded: {} sessions in flight", LogText.escape(id), inFlight);
       var error =
           Events.error(
-              dev.lp.protocol.SynthesisError.Code.OVERLOADED,
+              SynthesisError.Code.OVERLOADED,
               inFlight + " requests in flight (limit " + settings.maxInFlight() + "); retry later",
               "");
       for (var e : Events.rejected(id, "", error)) {
@@ -169,9 +170,9 @@ public final class Engine extends AbstractBehavior<Engine.Command> {
     if (r != null && !r.stream.isFinished()) {
       var error =
           r.cancelled
-              ? Events.error(dev.lp.protocol.SynthesisError.Code.CANCELLED, "the search was cancelled", "")
+              ? Events.error(SynthesisError.Code.CANCELLED, "the search was cancelled", "")
               : Events.error(
-                  dev.lp.protocol.SynthesisError.Code.INTERNAL, "the request's session stopped unexpectedly", "");
+                  SynthesisError.Code.INTERNAL, "the request's session stopped unexpectedly", "");
       r.stream.fail(
           error, Finished.Status.FAILED, Finished.Stats.newBuilder().setTimeToFirstSolutionMs(-1).build());
     }

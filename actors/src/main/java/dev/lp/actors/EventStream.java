@@ -1,5 +1,6 @@
 package dev.lp.actors;
 
+import dev.lp.protocol.SynthesisError;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.SynthesisEvent;
 import java.util.function.Consumer;
@@ -60,7 +61,7 @@ final class EventStream {
 
   /** Emits Error then Finished(status) unless already finished. */
   synchronized boolean fail(
-      dev.lp.protocol.SynthesisError error, Finished.Status status, Finished.Stats stats) {
+      SynthesisError error, Finished.Status status, Finished.Stats stats) {
     if (finished) {
       return false;
     }

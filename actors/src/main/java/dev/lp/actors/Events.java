@@ -1,5 +1,6 @@
 package dev.lp.actors;
 
+import dev.lp.protocol.SynthesisError;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.SynthesisEvent;
 import dev.lp.protocol.Topics;
@@ -20,7 +21,7 @@ public final class Events {
     return rejected(
         key == null ? "" : key,
         "",
-        error(dev.lp.protocol.SynthesisError.Code.BAD_BYTES, "request bytes do not parse: " + why, ""));
+        error(SynthesisError.Code.BAD_BYTES, "request bytes do not parse: " + why, ""));
   }
 
   /**
@@ -32,7 +33,7 @@ public final class Events {
         key,
         "",
         error(
-            dev.lp.protocol.SynthesisError.Code.MISSING_REQUEST_ID,
+            SynthesisError.Code.MISSING_REQUEST_ID,
             "request_id is missing or blank (answered under the record key)",
             "request_id"));
   }
@@ -47,7 +48,7 @@ public final class Events {
         key,
         "",
         error(
-            dev.lp.protocol.SynthesisError.Code.REQUEST_ID_MISMATCH,
+            SynthesisError.Code.REQUEST_ID_MISMATCH,
             "request_id " + LogText.quote(requestId) + " differs from the record key " + LogText.quote(key)
                 + ": send each request keyed by its request_id (its events are keyed and named by it);"
                 + " answered under the record key",
@@ -56,7 +57,7 @@ public final class Events {
 
   /** Error then Finished(REJECTED), sequence 0 and 1, for a request refused before it started. */
   public static List<SynthesisEvent> rejected(
-      String requestId, String modelVersion, dev.lp.protocol.SynthesisError error) {
+      String requestId, String modelVersion, SynthesisError error) {
     long now = System.currentTimeMillis();
     var err = header(requestId, 0, modelVersion, now).setError(error).build();
     var fin =
@@ -70,9 +71,9 @@ public final class Events {
   }
 
   /** An Error payload. */
-  public static dev.lp.protocol.SynthesisError error(
-      dev.lp.protocol.SynthesisError.Code code, String message, String field) {
-    return dev.lp.protocol.SynthesisError.newBuilder()
+  public static SynthesisError error(
+      SynthesisError.Code code, String message, String field) {
+    return SynthesisError.newBuilder()
         .setCode(code)
         .setMessage(message)
         .setField(field == null ? "" : field)

@@ -1,5 +1,6 @@
 package dev.lp.actors;
 
+import dev.lp.protocol.SynthesisError;
 import dev.lp.search.Guidance;
 import dev.lp.search.Ranking;
 import dev.lp.search.SearchBudget;
@@ -65,7 +66,7 @@ public final class RequestValidator {
   }
 
   /** The first problem with {@code r}, or empty if the engine can serve it. */
-  public Optional<dev.lp.protocol.SynthesisError> validate(SynthesisRequest r) {
+  public Optional<SynthesisError> validate(SynthesisRequest r) {
     if (r == null) {
       return err(Code.BAD_BYTES, "request is null", "");
     }
@@ -185,7 +186,7 @@ public final class RequestValidator {
     return new Budget(new SearchBudget(b, l, maxPrograms, guidance), deadline, o.getStreamCandidates(), ranking);
   }
 
-  private Optional<dev.lp.protocol.SynthesisError> checkString(String s, String field) {
+  private Optional<SynthesisError> checkString(String s, String field) {
     if (s.length() > settings.maxStringLength()) {
       return err(
           Code.STRING_TOO_LONG,
@@ -201,7 +202,7 @@ public final class RequestValidator {
     return Optional.empty();
   }
 
-  private static Optional<dev.lp.protocol.SynthesisError> err(Code code, String message, String field) {
+  private static Optional<SynthesisError> err(Code code, String message, String field) {
     return Optional.of(Events.error(code, message, field));
   }
 }

@@ -1,5 +1,6 @@
 package dev.lp.actors;
 
+import dev.lp.protocol.SynthesisError;
 import dev.lp.protocol.Candidate;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.Solved;
@@ -85,7 +86,7 @@ final class Session extends AbstractBehavior<Session.Command> {
     if (model == null) {
       lease.close();
       stream.fail(
-          Events.error(dev.lp.protocol.SynthesisError.Code.INTERNAL, "no model is loaded on this worker", ""),
+          Events.error(SynthesisError.Code.INTERNAL, "no model is loaded on this worker", ""),
           Finished.Status.REJECTED,
           stats.snapshot());
       return Behaviors.stopped();
@@ -372,7 +373,7 @@ final class Session extends AbstractBehavior<Session.Command> {
   private Behavior<Command> fail(String why) {
     getContext().getLog().error("[{}] failed: {}", logId, why);
     stream.fail(
-        Events.error(dev.lp.protocol.SynthesisError.Code.INTERNAL, why, ""),
+        Events.error(SynthesisError.Code.INTERNAL, why, ""),
         Finished.Status.FAILED,
         stats.snapshot());
     return Behaviors.stopped();

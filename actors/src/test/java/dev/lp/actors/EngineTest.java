@@ -1,5 +1,6 @@
 package dev.lp.actors;
 
+import dev.lp.protocol.SynthesisError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,7 +224,7 @@ class EngineTest {
     var events = run(engine, numbers("f1", beams(4)));
     assertSequenced(events, "f1");
     assertEquals(List.of(KindCase.ACCEPTED, KindCase.ERROR, KindCase.FINISHED), kinds(events));
-    assertEquals(dev.lp.protocol.SynthesisError.Code.INTERNAL, events.get(1).getError().getCode());
+    assertEquals(SynthesisError.Code.INTERNAL, events.get(1).getError().getCode());
     assertTrue(events.get(1).getError().getMessage().contains("fake model failure"));
     assertEquals(Finished.Status.FAILED, finished(events).getStatus());
 
@@ -240,7 +241,7 @@ class EngineTest {
     var events = run(engine(model, 8), numbers("bad", beams(-3)));
     assertSequenced(events, "bad");
     assertEquals(List.of(KindCase.ERROR, KindCase.FINISHED), kinds(events));
-    assertEquals(dev.lp.protocol.SynthesisError.Code.BAD_BEAM_SIZE, events.get(0).getError().getCode());
+    assertEquals(SynthesisError.Code.BAD_BEAM_SIZE, events.get(0).getError().getCode());
     assertEquals(Finished.Status.REJECTED, finished(events).getStatus());
     assertEquals(0, model.encodes.get());
   }
@@ -255,7 +256,7 @@ class EngineTest {
     var second = run(engine, numbers("o2", beams(4)));
     assertSequenced(second, "o2");
     assertEquals(List.of(KindCase.ERROR, KindCase.FINISHED), kinds(second));
-    assertEquals(dev.lp.protocol.SynthesisError.Code.OVERLOADED, second.get(0).getError().getCode());
+    assertEquals(SynthesisError.Code.OVERLOADED, second.get(0).getError().getCode());
     assertEquals(Finished.Status.REJECTED, finished(second).getStatus());
     assertEquals(Finished.Status.SOLVED, finished(collect(first)).getStatus());
     TestProbe<Engine.Load> load = testKit.createTestProbe();
@@ -282,7 +283,7 @@ class EngineTest {
     engine.tell(new Engine.Cancel(e -> {}));
     var rest = collect(probe);
     assertEquals(List.of(KindCase.ERROR, KindCase.FINISHED), kinds(rest));
-    assertEquals(dev.lp.protocol.SynthesisError.Code.CANCELLED, rest.get(0).getError().getCode());
+    assertEquals(SynthesisError.Code.CANCELLED, rest.get(0).getError().getCode());
     assertEquals(Finished.Status.FAILED, finished(rest).getStatus());
     assertEquals(2, rest.get(1).getSequence(), "the stream stays numbered after Accepted");
     awaitReleased(model);

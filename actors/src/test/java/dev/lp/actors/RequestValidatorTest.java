@@ -1,5 +1,6 @@
 package dev.lp.actors;
 
+import dev.lp.protocol.SynthesisError;
 import dev.lp.search.Guidance;
 import dev.lp.search.SearchBudget;
 
@@ -30,7 +31,7 @@ class RequestValidatorTest {
         .addExamples(Example.newBuilder().setInput("Cd 3").setOutput("3"));
   }
 
-  private dev.lp.protocol.SynthesisError rejected(SynthesisRequest r, Code expected) {
+  private SynthesisError rejected(SynthesisRequest r, Code expected) {
     var e = validator.validate(r).orElseThrow(() -> new AssertionError("expected " + expected));
     assertEquals(expected, e.getCode(), e.getMessage());
     return e;

@@ -1,5 +1,6 @@
 package dev.lp.actors;
 
+import dev.lp.protocol.SynthesisError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -297,7 +298,7 @@ class ScriptedModelEngineTest {
         probe.ref()::tell));
     var events = collect(probe);
     var error = events.stream().filter(e -> e.getKindCase() == KindCase.ERROR).findFirst().orElseThrow();
-    assertEquals(dev.lp.protocol.SynthesisError.Code.INCONSISTENT_EXAMPLES, error.getError().getCode());
+    assertEquals(SynthesisError.Code.INCONSISTENT_EXAMPLES, error.getError().getCode());
     assertEquals("examples[1].output", error.getError().getField());
     assertEquals(Finished.Status.REJECTED, events.get(events.size() - 1).getFinished().getStatus());
     assertEquals(0, model.encodeCalls(), "not searched");

@@ -108,7 +108,9 @@ public final class LoadDriver {
         if (o == null) {
           return;
         }
-        if (e.hasSolved() && o.solved < 0) {
+        // The first consistent program a client holds: a consistent Candidate (streamed at once) or
+        // Solved, whichever comes first (with Occam ranking Solved comes only when the search ends).
+        if ((e.hasSolved() || (e.hasCandidate() && e.getCandidate().getConsistent())) && o.solved < 0) {
           o.solved = now;
         } else if (e.hasError() && o.error == null) {
           o.error = e.getError().getCode().name();

@@ -23,22 +23,14 @@ class SynthesizeConnectTest {
 
   private record Run(int code, String err, long millis) {}
 
+  /** `lp synthesize -e a=>b` with {@code args} after it. */
   private static Run synthesize(String... args) {
-    var err = new ByteArrayOutputStream();
-    var saved = System.err;
-    long t0 = System.nanoTime();
-    int code;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      var all = new ArrayList<>(List.of("synthesize", "-e", "a=>b"));
-      all.addAll(List.of(args));
-      code = Main.run(all.toArray(String[]::new));
-    } finally {
-      System.setErr(saved);
-    }
-    return new Run(code, err.toString(StandardCharsets.UTF_8), (System.nanoTime() - t0) / 1_000_000);
+    var all = new ArrayList<>(List.of("synthesize", "-e", "a=>b"));
+    all.addAll(List.of(args));
+    return synthesizeExactly(all.toArray(String[]::new));
   }
 
+  /** `lp` with exactly {@code args}, its exit code, standard error and how long it took. */
   private static Run synthesizeExactly(String... args) {
     var err = new ByteArrayOutputStream();
     var saved = System.err;

@@ -166,10 +166,9 @@ final class Session extends AbstractBehavior<Session.Command> {
   private int finishedBeams;
   private int pendingVerifications;
   private int rank;
-  private int consistentFound;
-  // The model's consistent programs with their verifications, for an answer ranked at the end (occam).
-  private final List<dev.lp.search.Candidate> consistentCandidates = new ArrayList<>();
-  private final List<Verification.Result> consistentResults = new ArrayList<>();
+  // The model's consistent programs with their verifications, in the order verified: how many were
+  // found, and (occam) the candidates the answer is ranked from when the search ends.
+  private final List<Verifier.Verified> consistent = new ArrayList<>();
   private final DistinctPrograms reported = new DistinctPrograms();
 
   private Session(
@@ -288,10 +287,8 @@ final class Session extends AbstractBehavior<Session.Command> {
               b.setCandidate(candidateEvent(c, r, myRank, dev.lp.protocol.Source.SOURCE_MODEL)));
     }
     if (r.consistent()) {
-      consistentFound++;
-      consistentCandidates.add(c);
-      consistentResults.add(r);
-      if (consistentFound == 1) {
+      consistent.add(w.verified());
+      if (consistent.size() == 1) {
         stats.solvedNow();
         if (budget.ranking() == Ranking.MODEL) {
           getContext().getLog().info("[{}] solved: {}", logId, r.programText());
@@ -300,7 +297,7 @@ final class Session extends AbstractBehavior<Session.Command> {
                   b.setSolved(solvedEvent(c, r, dev.lp.protocol.Source.SOURCE_MODEL)));
         }
       }
-      if (consistentFound >= budget.maxPrograms() && budget.ranking() == Ranking.MODEL) {
+      if (consistent.size() >= budget.maxPrograms() && budget.ranking() == Ranking.MODEL) {
         return finish(Finished.Status.SOLVED); // occam ranks every program the beams find: it searches on
       }
     }
@@ -325,29 +322,24 @@ final class Session extends AbstractBehavior<Session.Command> {
 
   private Behavior<Command> maybeDone() {
     if (expectedBeams >= 0 && finishedBeams >= expectedBeams && pendingVerifications == 0) {
-      return finish(consistentFound > 0 ? Finished.Status.SOLVED : Finished.Status.EXHAUSTED);
+      return finish(consistent.isEmpty() ? Finished.Status.EXHAUSTED : Finished.Status.SOLVED);
     }
     return this;
   }
 
   private Behavior<Command> finish(Finished.Status status) {
-    if (budget.ranking() == Ranking.OCCAM && (consistentFound > 0 || enumeratedResult != null)) {
+    if (budget.ranking() == Ranking.OCCAM && (!consistent.isEmpty() || enumeratedResult != null)) {
       // The answer is picked now from every consistent program: the model's in its score order, the
       // enumerator's last, the fewest expressions (then tokens) first.
-      List<Integer> order = new ArrayList<>();
-      for (int i = 0; i < consistentCandidates.size(); i++) {
-        order.add(i);
-      }
-      order.sort((x, y) -> Double.compare(consistentCandidates.get(y).score(), consistentCandidates.get(x).score()));
-      List<dev.lp.search.Candidate> ranked = new ArrayList<>();
-      order.forEach(i -> ranked.add(consistentCandidates.get(i)));
+      List<Verifier.Verified> ranked = new ArrayList<>(consistent);
+      ranked.sort((x, y) -> Double.compare(y.candidate().score(), x.candidate().score()));
       if (enumeratedResult != null) {
-        ranked.add(enumerated);
+        ranked.add(new Verifier.Verified(enumerated, enumeratedResult));
       }
-      int pick = Ranking.OCCAM.pick(ranked, x -> true);
+      int pick = Ranking.OCCAM.pick(ranked.stream().map(Verifier.Verified::candidate).toList(), x -> true);
       boolean fromEnumerator = pick == ranked.size() - 1 && enumeratedResult != null;
-      var c = ranked.get(pick);
-      var r = fromEnumerator ? enumeratedResult : consistentResults.get(order.get(pick));
+      var c = ranked.get(pick).candidate();
+      var r = ranked.get(pick).result();
       var source = fromEnumerator ? dev.lp.protocol.Source.SOURCE_ENUMERATOR : dev.lp.protocol.Source.SOURCE_MODEL;
       stats.solvedNow();
       stats.solutionSource = source;
@@ -355,7 +347,7 @@ final class Session extends AbstractBehavior<Session.Command> {
           fromEnumerator ? "the enumerator's program" : "the model's program", ranked.size(), r.programText());
       stream.emit(b -> b.setSolved(solvedEvent(c, r, source)));
       status = Finished.Status.SOLVED;
-    } else if (status != Finished.Status.SOLVED && consistentFound == 0 && enumeratedResult != null) {
+    } else if (status != Finished.Status.SOLVED && consistent.isEmpty() && enumeratedResult != null) {
       // The model's beams found nothing consistent in time: the enumerator's program is the answer.
       var r = enumeratedResult;
       stats.solvedNow();

@@ -157,23 +157,7 @@ public final class MetricsLog implements AutoCloseable {
       }
       data.addSeries(s);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart(title, "step", String.join(", ", which), data,
-        PlotOrientation.VERTICAL, true, false, false);
-    XYPlot plot = chart.getXYPlot();
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-    for (int i = 0; i < which.size(); i++) {
-      r.setSeriesStroke(i, new BasicStroke(1.5f));
-    }
-    plot.setRenderer(r);
-    try {
-      Files.createDirectories(png.toAbsolutePath().getParent());
-      ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 500);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + png, e);
-    }
+    draw(png, title, "step", String.join(", ", which), data, false);
   }
 
   /**
@@ -232,19 +216,24 @@ public final class MetricsLog implements AutoCloseable {
       points.put(run.getKey(), s.getItemCount());
       data.addSeries(s);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart(title, "tasks seen", column, data, PlotOrientation.VERTICAL,
-        true, false, false);
+    draw(png, title, "tasks seen", column, data, true);
+    return points;
+  }
+
+  /** One line per series on a white grid, 900×500 PNG; {@code zoom}: the y axis need not include zero. */
+  private static void draw(Path png, String title, String x, String y, XYSeriesCollection data, boolean zoom) {
+    JFreeChart chart = ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-    for (int i = 0; i < runs.size(); i++) {
+    for (int i = 0; i < data.getSeriesCount(); i++) {
       r.setSeriesStroke(i, new BasicStroke(1.5f));
     }
     plot.setRenderer(r);
-    if (plot.getRangeAxis() instanceof org.jfree.chart.axis.NumberAxis y) {
-      y.setAutoRangeIncludesZero(false);
+    if (zoom && plot.getRangeAxis() instanceof org.jfree.chart.axis.NumberAxis axis) {
+      axis.setAutoRangeIncludesZero(false);
     }
     try {
       Files.createDirectories(png.toAbsolutePath().getParent());
@@ -252,7 +241,6 @@ public final class MetricsLog implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + png, e);
     }
-    return points;
   }
 
   /** Metric columns in file order. */

@@ -28,6 +28,15 @@ class TrainReportCommandTest {
     String md = Files.readString(results);
     assertTrue(md.contains("<!-- BEGIN training -->") && md.contains("| baseline |"), md);
 
+    // --overlay: one chart per metric with every run, linked first in the section
+    assertEquals(0, lp("train-report", "--run", run.toString(), "--run", run.toString(), "--results", results.toString(),
+        "--overlay", "both-runs", "--smooth", "1").code());
+    md = Files.readString(results);
+    assertTrue(md.contains("![both-runs-loss](plots/both-runs-loss.png)"), md);
+    assertTrue(Files.size(tmp.resolve("plots/both-runs-loss.png")) > 0 && Files.size(tmp.resolve("plots/both-runs-accuracy.png")) > 0);
+    assertRefused(lp("train-report", "--run", run.toString(), "--results", results.toString(), "--overlay", "A B"),
+        "--overlay must be lower-case");
+
     Result badSection = lp("train-report", "--run", run.toString(), "--results", results.toString(), "--section", "A B");
     assertRefused(badSection, "--section must be lower-case");
 

@@ -47,6 +47,16 @@ class TrainReportCommandTest {
     assertRefused(lp("train-report", "--run", run.toString(), "--results", results.toString()), "no tasks_per_s column");
   }
 
+  /** lp train's schedule options: a bad value is refused with one line naming it, before training. */
+  @Test
+  void trainRefusesABadDecayOrAMissingInitFromCheckpoint() {
+    String out = tmp.resolve("refused").toString();
+    assertRefused(lp("train", "--kind", "baseline", "--size", "tiny", "--out", out, "--steps", "2", "--decay", "step"),
+        "--decay must be invsqrt, linear, cosine or constant");
+    assertRefused(lp("train", "--kind", "baseline", "--size", "tiny", "--out", out, "--steps", "2", "--init-from",
+        tmp.resolve("no-such-checkpoint").toString()), "not a checkpoint");
+  }
+
   private static void assertRefused(Result r, String message) {
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains(message), r.err());

@@ -106,6 +106,11 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "write the machine-readable report here")
   Path json;
 
+  @Option(names = "--candidates", paramLabel = "FILE",
+      description = "write every search's candidates (program, score, consistent, generalises) as JSONL here,"
+          + " one line per model, mode, task and setting: the data a ranking is studied on")
+  Path candidates;
+
   @Option(names = "--results", defaultValue = "runs/RESULTS.md",
       description = "results file; plots go to plots/ beside it (default: ${DEFAULT-VALUE})")
   Path results;
@@ -141,6 +146,15 @@ public final class EvalCommand implements Callable<Integer> {
       for (Path checkpoint : checkpoints) {
         loaded.add(load(checkpoint, err));
       }
+      if (candidates != null) {
+        Path target = candidates.toAbsolutePath().normalize();
+        try {
+          Files.createDirectories(target.getParent());
+          candidateLines = Files.newBufferedWriter(target, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw usage("--candidates: cannot write " + target + ": " + e.getMessage());
+        }
+      }
       for (int i = 0; i < checkpoints.size(); i++) {
         for (String mode : modes()) {
           models.add(evaluate(checkpoints.get(i) + " guidance=" + mode, loaded.get(i), mode, datasets, err));
@@ -148,6 +162,9 @@ public final class EvalCommand implements Callable<Integer> {
       }
     } finally {
       loaded.forEach(SynthesisModel::close);
+      if (candidateLines != null) {
+        candidateLines.close();
+      }
     }
     try {
       return write(models, out);
@@ -319,6 +336,9 @@ public final class EvalCommand implements Callable<Integer> {
     List<DatasetResult> results = new ArrayList<>();
     for (int i = 0; i < datasets.size(); i++) {
       Dataset d = datasets.get(i);
+      if (candidateLines != null) {
+        evaluator.withCandidateLog(candidateLog(name, mode, d));
+      }
       Progress progress = new Progress(err, name + " on " + d.name());
       DatasetResult r = evaluator.evaluate(d, settings, sweep && i == 0, progress);
       progress.finish();
@@ -328,6 +348,45 @@ public final class EvalCommand implements Callable<Integer> {
       results.add(r);
     }
     return new ModelResult(name, model.info().kind(), model.info().version(), results);
+  }
+
+  /** Open while evaluating with --candidates. */
+  private java.io.BufferedWriter candidateLines;
+
+  private Evaluator.CandidateLog candidateLog(String model, String mode, Dataset d) {
+    java.util.Map<Task, Integer> index = new java.util.IdentityHashMap<>();
+    for (int t = 0; t < d.tasks().size(); t++) {
+      index.put(d.tasks().get(t), t);
+    }
+    return (task, setting, cands, consistent, generalises) -> {
+      com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+      o.addProperty("model", model);
+      o.addProperty("mode", mode);
+      o.addProperty("dataset", d.name());
+      o.addProperty("task", index.getOrDefault(task, -1));
+      o.addProperty("B", setting.beamSize());
+      o.addProperty("L", setting.latentBeams());
+      com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+      for (int c = 0; c < cands.size(); c++) {
+        var cand = cands.get(c);
+        com.google.gson.JsonObject j = new com.google.gson.JsonObject();
+        j.addProperty("program", cand.parsed() ? dev.lp.dsl.ProgramText.print(cand.programOrNull()) : null);
+        j.addProperty("tokens", cand.tokens().length);
+        j.addProperty("expressions", cand.parsed() ? cand.programOrNull().expressions().size() : 0);
+        j.addProperty("score", cand.score());
+        j.addProperty("latent", java.util.Arrays.toString(cand.latentCode()));
+        j.addProperty("consistent", consistent.get(c));
+        j.addProperty("generalises", generalises.get(c));
+        a.add(j);
+      }
+      o.add("candidates", a);
+      try {
+        candidateLines.write(o.toString());
+        candidateLines.newLine();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot write --candidates " + candidates + ": " + e.getMessage(), e);
+      }
+    };
   }
 
   private static String summary(SettingResult r) {

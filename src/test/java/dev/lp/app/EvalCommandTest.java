@@ -11,6 +11,7 @@ import dev.lp.data.SamplerConfig;
 import dev.lp.data.TaskSampler;
 import dev.lp.dsl.ConstStr;
 import dev.lp.dsl.Program;
+import dev.lp.dsl.ProgramText;
 import dev.lp.dsl.Task;
 import dev.lp.dsl.TaskJsonl;
 import dev.lp.dsl.Tokens;
@@ -142,6 +143,36 @@ class EvalCommandTest {
     for (SynthesisModel m : loaded) {
       assertTrue(assertClosed(m), "model not closed after eval");
     }
+  }
+
+  /**
+   * --candidates writes one line per model, task and setting with every candidate in the search's order:
+   * the LP's task 1 has the wrong ConstStr program first and a consistent program second.
+   */
+  @Test
+  void candidatesFileHoldsEveryCandidateWithConsistencyAndGeneralisation() throws Exception {
+    Path file = dir.resolve("cands/c.jsonl");
+    Run run = lp("--checkpoint", dir.resolve("lp").toString(), "--tasks", tasksFile.toString(), "--beams", "10",
+        "--results", dir.resolve("R.md").toString(), "--guidance", "off", "--candidates", file.toString());
+    assertEquals(0, run.exit(), run.err());
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(tasks.size(), lines.size(), String.join("\n", lines));
+    JsonObject task1 = JsonParser.parseString(lines.get(1)).getAsJsonObject();
+    assertEquals(1, task1.get("task").getAsInt());
+    assertEquals(10, task1.get("B").getAsInt());
+    JsonArray cands = task1.getAsJsonArray("candidates");
+    assertTrue(cands.size() >= 2, cands.toString()); // beam 10: the script's two, then what fills the beam
+    JsonObject first = cands.get(0).getAsJsonObject();
+    JsonObject second = cands.get(1).getAsJsonObject();
+    assertEquals(ProgramText.print(wrong(tasks.get(1))), first.get("program").getAsString());
+    assertFalse(first.get("consistent").getAsBoolean());
+    Program program = ProgramText.parse(second.get("program").getAsString());
+    assertTrue(second.get("consistent").getAsBoolean());
+    assertTrue(Consistency.consistent(program, tasks.get(1).inputs(), tasks.get(1).outputs()), program.toString());
+    assertEquals(program.expressions().size(), second.get("expressions").getAsInt());
+    assertEquals(Tokens.encode(program).length, second.get("tokens").getAsInt());
+    // the fixture tasks have no hidden examples: generalisation is unknown, not false
+    assertTrue(second.get("generalises").isJsonNull(), second.toString());
   }
 
   private static boolean assertClosed(SynthesisModel m) {

@@ -42,10 +42,25 @@ public final class Evaluator {
     ProgressListener NONE = (phase, done, total, acc) -> { };
   }
 
+  /**
+   * Told every candidate of every search (the model's in its order, then the enumerator's shortest
+   * program when it was not among them), with whether it is consistent with the shown examples and
+   * whether it generalises to the hidden ones (null without hidden examples): the data a ranking is
+   * studied on.
+   */
+  @FunctionalInterface
+  public interface CandidateLog {
+    void record(Task task, Setting setting, List<Candidate> candidates, List<Boolean> consistent,
+        List<Boolean> generalises);
+
+    CandidateLog NONE = (task, setting, candidates, consistent, generalises) -> { };
+  }
+
   private final SynthesisModel model;
   private final TwoLevelSearch search;
   private final Guidance guidance;
   private final boolean enumeratorOnly;
+  private CandidateLog candidateLog = CandidateLog.NONE;
 
   /** An evaluator of the paper's protocol: no execution guidance. */
   public Evaluator(SynthesisModel model) {
@@ -72,6 +87,15 @@ public final class Evaluator {
     this.guidance = guidance;
     this.enumeratorOnly = enumeratorOnly;
     this.search = new TwoLevelSearch(model);
+  }
+
+  /** Where every search's candidates are told (default: nowhere). */
+  public Evaluator withCandidateLog(CandidateLog log) {
+    if (log == null) {
+      throw new IllegalArgumentException("candidate log is null");
+    }
+    this.candidateLog = log;
+    return this;
   }
 
   public Guidance guidance() {
@@ -205,6 +229,16 @@ public final class Evaluator {
     java.util.function.Predicate<Candidate> consistent = c -> Consistency.consistent(c, task.inputs(), task.outputs());
     int rank = Ranking.MODEL.pick(candidates, consistent);
     int occamRank = Ranking.OCCAM.pick(candidates, consistent);
+    if (candidateLog != CandidateLog.NONE) {
+      List<Boolean> ok = new ArrayList<>(candidates.size());
+      List<Boolean> general = new ArrayList<>(candidates.size());
+      for (Candidate c : candidates) {
+        boolean k = consistent.test(c);
+        ok.add(k);
+        general.add(!task.hasHidden() ? null : k && task.generalises(c.programOrNull()));
+      }
+      candidateLog.record(task, setting, List.copyOf(candidates), ok, java.util.Collections.unmodifiableList(general));
+    }
     long nanos = System.nanoTime() - start;
     // Diversity over the beams' contents (as the paper measures it): a program two codes decoded
     // counts twice, though the candidates list it once.

@@ -572,16 +572,68 @@ final class Enumeration {
         cand[c] &= here[c];
       }
     }
+    // SubstituteAll: the result with a placeholder for c, checked against the output before any string is
+    // built (most characters give a result that occurs nowhere). Exact where c occurs in no replaced text,
+    // so that inserting c cannot create an occurrence the reference loop would find (those c are computed).
+    String[] template = p < 10 ? null : new String[n];
+    boolean[][] inTexts = p < 10 ? null : new boolean[n][];
+    for (int e = 0; p == 10 && e < n; e++) {
+      if (changed[e] && w[e].indexOf(PLACEHOLDER) < 0) {
+        template[e] = substituteAll(w[e], matches[e], PLACEHOLDER);
+        inTexts[e] = new boolean[128];
+        for (long m : matches[e]) {
+          for (int j = (int) (m >>> 32); j < (int) m; j++) {
+            char ch = w[e].charAt(j);
+            if (ch < 128) {
+              inTexts[e][ch] = true;
+            }
+          }
+        }
+      }
+    }
     String[] u = new String[n];
     for (char c : Alphabet.CHARACTERS.toCharArray()) {
       if (!cand[c]) {
         continue;
       }
+      boolean occurs = true;
+      for (int e = 0; e < n && occurs && p == 10; e++) {
+        if (template[e] != null && !inTexts[e][c]) {
+          occurs = occursWith(template[e], c, out[e]);
+        }
+      }
+      if (!occurs) {
+        continue;
+      }
       for (int e = 0; e < n; e++) {
-        u[e] = !changed[e] ? w[e] : p < 10 ? pre[e] + c + suf[e] : substituteAll(w[e], matches[e], c);
+        u[e] = !changed[e] ? w[e] : p < 10 ? pre[e] + c + suf[e]
+            : template[e] != null && !inTexts[e][c] ? template[e].replace(PLACEHOLDER, c)
+            : substituteAll(w[e], matches[e], c);
       }
       sink.accept(c, u);
     }
+  }
+
+  /** Stands for the SubstituteAll character in a template; never a DSL character. */
+  static final char PLACEHOLDER = '\uFFFF';
+
+  /** Whether {@code template} with every {@link #PLACEHOLDER} read as {@code c} occurs in {@code out}. */
+  static boolean occursWith(String template, char c, String out) {
+    int t = template.length();
+    for (int at = 0; at + t <= out.length(); at++) {
+      int j = 0;
+      while (j < t) {
+        char x = template.charAt(j);
+        if ((x == PLACEHOLDER ? c : x) != out.charAt(at + j)) {
+          break;
+        }
+        j++;
+      }
+      if (j == t) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -642,16 +642,38 @@ final class Enumeration {
    * without scanning w for the matches again for every character c.
    */
   static String substituteAll(String w, long[] matches, char c) {
-    String value = w;
+    // one buffer changed in place (a match's text is replaced by one character, so it never grows)
+    char[] value = w.toCharArray();
+    int len = value.length;
     for (long m : matches) {
-      String text = w.substring((int) (m >>> 32), (int) m);
-      int at = value.indexOf(text);
+      int from = (int) (m >>> 32);
+      int tl = (int) m - from;
+      int at = indexOf(value, len, w, from, tl);
       if (at >= 0) {
-        value = new StringBuilder(value.length() - text.length() + 1).append(value, 0, at).append(c)
-            .append(value, at + text.length(), value.length()).toString();
+        value[at] = c;
+        System.arraycopy(value, at + tl, value, at + 1, len - at - tl);
+        len -= tl - 1;
       }
     }
-    return value;
+    return new String(value, 0, len);
+  }
+
+  /** The first index of w[from:from+tl] in value[0:len], or -1 (String.indexOf on a buffer); tl >= 1, as Scan's matches are. */
+  private static int indexOf(char[] value, int len, String w, int from, int tl) {
+    char first = w.charAt(from);
+    for (int at = 0; at + tl <= len; at++) {
+      if (value[at] != first) {
+        continue;
+      }
+      int j = 1;
+      while (j < tl && value[at + j] == w.charAt(from + j)) {
+        j++;
+      }
+      if (j == tl) {
+        return at;
+      }
+    }
+    return -1;
   }
 
   private void substrInners() {

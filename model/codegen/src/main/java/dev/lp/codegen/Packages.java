@@ -1,0 +1,119 @@
+package dev.lp.codegen;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which Debian package owns a file, and that package's licence, read from dpkg's own records
+ * ({@code /var/lib/dpkg/info/*.list}, one installed path per line) and the package's
+ * {@code /usr/share/doc/PKG/copyright}. On a system without dpkg nothing is owned and files are
+ * attributed to their top-level Python package instead ({@link SourceFile#topLevelPackage}).
+ */
+public final class Packages {
+  private final Map<String, String> ownerOfPath = new HashMap<>();
+  private final Path docDir;
+
+  private Packages(Path docDir) {
+    this.docDir = docDir;
+  }
+
+  /** The system's packages: dpkg's info folder and the doc folder. */
+  public static Packages system() throws IOException {
+    return read(Path.of("/var/lib/dpkg/info"), Path.of("/usr/share/doc"));
+  }
+
+  /** Reads the {@code .py} paths of every {@code *.list} file in {@code dpkgInfo} (absent: none). */
+  public static Packages read(Path dpkgInfo, Path docDir) throws IOException {
+    Packages p = new Packages(docDir);
+    if (!Files.isDirectory(dpkgInfo)) {
+      return p;
+    }
+    try (DirectoryStream<Path> lists = Files.newDirectoryStream(dpkgInfo, "*.list")) {
+      for (Path list : lists) {
+        String name = list.getFileName().toString();
+        name = name.substring(0, name.length() - ".list".length());
+        int colon = name.indexOf(':');
+        String pkg = colon < 0 ? name : name.substring(0, colon);
+        for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
+          if (line.endsWith(".py")) {
+            p.ownerOfPath.put(line, pkg);
+          }
+        }
+      }
+    }
+    return p;
+  }
+
+  /** The package that installed {@code file} (its absolute path as installed), if any. */
+  public Optional<String> owner(Path file) {
+    return Optional.ofNullable(ownerOfPath.get(file.toString()));
+  }
+
+  /** The package a source file is counted under: its Debian owner, else its top-level Python package. */
+  public String packageOf(SourceFile f) {
+    return owner(f.path()).orElseGet(f::topLevelPackage);
+  }
+
+  /**
+   * A one-line licence note for a package: for a Debian package, the licences its copyright file
+   * names ({@code License:} lines of a machine-readable file, the one for {@code Files: *} first),
+   * or its first line naming a licence; for a folder package, the first line of a LICENSE or COPYING
+   * file at its top. "unknown" when there is none.
+   */
+  public String licence(String pkg, SourceFile example) throws IOException {
+    Path copyright = docDir.resolve(pkg).resolve("copyright");
+    if (Files.isRegularFile(copyright)) {
+      return "debian:" + pkg + ": " + licenceNote(Files.readAllLines(copyright, StandardCharsets.UTF_8));
+    }
+    Path top = example.relative().contains("/") ? example.root().resolve(example.topLevelPackage()) : example.root();
+    for (String name : List.of("LICENSE", "LICENSE.txt", "COPYING")) {
+      Path f = top.resolve(name);
+      if (Files.isRegularFile(f)) {
+        return Files.readAllLines(f, StandardCharsets.UTF_8).stream().map(String::strip).filter(s -> !s.isEmpty())
+            .findFirst().orElse("unknown");
+      }
+    }
+    return "unknown";
+  }
+
+  /** The licence note of a copyright file's lines (see {@link #licence}). */
+  static String licenceNote(List<String> lines) {
+    String main = null;
+    Set<String> all = new LinkedHashSet<>();
+    boolean inFilesStar = false;
+    for (String line : lines) {
+      if (line.startsWith("Files:")) {
+        inFilesStar = line.substring("Files:".length()).strip().equals("*");
+      } else if (line.startsWith("License:")) {
+        String l = line.substring("License:".length()).strip();
+        if (!l.isEmpty()) {
+          all.add(l);
+          if (inFilesStar && main == null) {
+            main = l;
+          }
+        }
+        inFilesStar = false;
+      }
+    }
+    if (!all.isEmpty()) {
+      List<String> others = new ArrayList<>(all);
+      if (main == null) {
+        return String.join("; ", others);
+      }
+      others.remove(main);
+      return main + (others.isEmpty() ? "" : " (other files: " + String.join("; ", others) + ")");
+    }
+    return lines.stream().map(String::strip).filter(s -> s.toLowerCase(java.util.Locale.ROOT).matches(
+        ".*\\b(licen[cs]e[ds]?|gpl|bsd|mit|apache|public domain)\\b.*")).findFirst().orElse("unknown");
+  }
+}

@@ -6,12 +6,15 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Which Debian package owns a file, and that package's licence, read from dpkg's own records
@@ -20,6 +23,36 @@ import java.util.Set;
  * attributed to their top-level Python package instead ({@link SourceFile#topLevelPackage}).
  */
 public final class Packages {
+
+  /**
+   * The Debian packages whose Python files the corpus takes by default: the standard library and
+   * python3-* packages under permissive licences (each package's {@code Files: *} licence, as its
+   * copyright file says on Debian 12). {@code *} matches any run of characters. Packages under
+   * (L)GPL, MPL or other copyleft licences (python3-apt, python3-gi, python3-chardet, python3-tqdm,
+   * ...) are left out, and so is python3-pip, whose vendored copies carry such licences.
+   */
+  public static final List<String> PERMISSIVE = List.of(
+      "libpython3.*-minimal", "libpython3.*-stdlib", "python3-lib2to3", "python3-distutils", // PSF-2
+      "python3-sympy", "python3-mpmath", "python3-scipy", "python3-networkx", "python3-pythran", // BSD-3-clause
+      "python3-numpy", "python3-pandas", "python3-django", "python3-joblib", "python3-jinja2", // BSD-3
+      "python3-babel", "python3-sqlparse", "python3-oauthlib", "python3-click", "python3-dateutil", // BSD-3
+      "python3-pygments", "python3-sphinx", // BSD-2-clause
+      "python3-twisted", "python3-sqlalchemy", "python3-setuptools", "python3-pkg-resources", // Expat (MIT)
+      "python3-urllib3", "python3-attr", "python3-pyparsing", "python3-yaml", // Expat (MIT)
+      "python3-nltk", "python3-tornado", "python3-requests", "python3-packaging", // Apache-2.0
+      "python3-docutils"); // public domain (most files), BSD-2-clause, PSF
+
+  /** Whether a package name matches one of the patterns ({@code *}: any run of characters). */
+  public static boolean matches(String pkg, List<String> patterns) {
+    for (String p : patterns) {
+      String re = Arrays.stream(p.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*"));
+      if (pkg.matches(re)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private final Map<String, String> ownerOfPath = new HashMap<>();
   private final Path docDir;
 

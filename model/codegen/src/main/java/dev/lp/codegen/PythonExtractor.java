@@ -28,8 +28,8 @@ public final class PythonExtractor {
     this.python = python;
   }
 
-  /** Thrown when the interpreter cannot be started (not installed, not executable). */
-  public static final class PythonMissingException extends RuntimeException {
+  /** Thrown when the interpreter cannot be started (not installed, not executable): a usage error. */
+  public static final class PythonMissingException extends IllegalArgumentException {
     PythonMissingException(String message) {
       super(message);
     }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -146,7 +147,32 @@ public final class Packages {
       others.remove(main);
       return main + (others.isEmpty() ? "" : " (other files: " + String.join("; ", others) + ")");
     }
-    return lines.stream().map(String::strip).filter(s -> s.toLowerCase(java.util.Locale.ROOT).matches(
-        ".*\\b(licen[cs]e[ds]?|gpl|bsd|mit|apache|public domain)\\b.*")).findFirst().orElse("unknown");
+    String text = String.join("\n", lines);
+    String first = null;
+    int at = Integer.MAX_VALUE;
+    for (String[] known : KNOWN_TEXTS) {
+      int i = text.indexOf(known[0]);
+      if (i >= 0 && i < at) {
+        at = i;
+        first = known[1];
+      }
+    }
+    if (first != null) {
+      return first + " (recognised from the licence text)";
+    }
+    return lines.stream().map(String::strip).filter(s -> s.toLowerCase(Locale.ROOT).matches(
+        ".*\\b(licen[cs]e[ds]?|gpl|bsd|mit|apache|public domain)\\b.*") && !s.endsWith(":")).findFirst()
+        .orElse("unknown");
   }
+
+  /**
+   * Phrases of common licence texts and their names, for copyright files that are not
+   * machine-readable; the phrase that comes first in the file names the package's licence.
+   */
+  private static final String[][] KNOWN_TEXTS = {
+      {"PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2", "PSF-2"},
+      {"Apache License", "Apache-2.0"},
+      {"Permission is hereby granted, free of charge", "Expat (MIT)"},
+      {"Redistribution and use in source and binary forms", "BSD"},
+  };
 }

@@ -51,5 +51,13 @@ class PackagesTest {
     assertEquals("It is distributed under the BSD licence.", Packages.licenceNote(List.of("This is demo.", "",
         "It is distributed under the BSD licence.")));
     assertEquals("unknown", Packages.licenceNote(List.of("nothing here")));
+    // not machine-readable: a bare "License:" line, then the text (python3-yaml's form)
+    assertEquals("Expat (MIT) (recognised from the licence text)", Packages.licenceNote(List.of("License:", "",
+        "Permission is hereby granted, free of charge, to any person obtaining a copy")));
+    assertEquals("PSF-2 (recognised from the licence text)", Packages.licenceNote(List.of("License:", "",
+        "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2", "Redistribution and use in source and binary forms")));
+    assertEquals("BSD (recognised from the licence text)", Packages.licenceNote(List.of("License:", "",
+        "Redistribution and use in source and binary forms", "", "Bundled jQuery:",
+        "Permission is hereby granted, free of charge")), "the first licence text names the package's");
   }
 }

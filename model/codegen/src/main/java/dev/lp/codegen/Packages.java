@@ -41,7 +41,15 @@ public final class Packages {
       "python3-twisted", "python3-sqlalchemy", "python3-setuptools", "python3-pkg-resources", // Expat (MIT)
       "python3-urllib3", "python3-attr", "python3-pyparsing", "python3-yaml", // Expat (MIT)
       "python3-nltk", "python3-tornado", "python3-requests", "python3-packaging", // Apache-2.0
-      "python3-docutils"); // public domain (most files), BSD-2-clause, PSF
+      "python3-docutils", // public domain (most files), BSD-2-clause, PSF
+      "python3-matplotlib", // the Matplotlib licence (PSF-based)
+      "python3-sklearn", "python3-astropy", "python3-statsmodels", "python3-dask", "python3-ipython", // BSD-3
+      "python3-mne", "python3-skimage", "python3-kombu", "python3-werkzeug", "python3-flask", // BSD-3
+      "python3-shapely", "python3-pint", "python3-reportlab", // BSD-3
+      "python3-celery", // BSD-2-clause
+      "python3-biopython", // the Biopython licence (permissive, BSD-like)
+      "python3-nibabel", "python3-fonttools", "python3-openpyxl", "python3-jedi", "python3-parso", // Expat (MIT)
+      "python3-xarray", "python3-aiohttp", "python3-boto3", "python3-botocore"); // Apache-2.0
 
   /** Whether a package name matches one of the patterns ({@code *}: any run of characters). */
   public static boolean matches(String pkg, List<String> patterns) {
@@ -125,7 +133,9 @@ public final class Packages {
     String main = null;
     Set<String> all = new LinkedHashSet<>();
     boolean inFilesStar = false;
-    for (String line : lines) {
+    int bareStarLicence = -1; // the line of "Files: *"'s License: when it gives the text and no name
+    for (int n = 0; n < lines.size(); n++) {
+      String line = lines.get(n);
       if (line.startsWith("Files:")) {
         inFilesStar = line.substring("Files:".length()).strip().equals("*");
       } else if (line.startsWith("License:")) {
@@ -135,9 +145,18 @@ public final class Packages {
           if (inFilesStar && main == null) {
             main = l;
           }
+        } else if (inFilesStar && bareStarLicence < 0) {
+          bareStarLicence = n;
         }
         inFilesStar = false;
       }
+    }
+    if (main == null && bareStarLicence >= 0) {
+      int end = bareStarLicence + 1;
+      while (end < lines.size() && lines.get(end).startsWith(" ")) {
+        end++;
+      }
+      main = recognise(lines.subList(bareStarLicence + 1, end));
     }
     if (!all.isEmpty()) {
       List<String> others = new ArrayList<>(all);
@@ -147,6 +166,19 @@ public final class Packages {
       others.remove(main);
       return main + (others.isEmpty() ? "" : " (other files: " + String.join("; ", others) + ")");
     }
+    if (main == null) {
+      main = recognise(lines);
+    }
+    if (main != null) {
+      return main;
+    }
+    return lines.stream().map(String::strip).filter(s -> s.toLowerCase(Locale.ROOT).matches(
+        ".*\\b(licen[cs]e[ds]?|gpl|bsd|mit|apache|public domain)\\b.*") && !s.endsWith(":")).findFirst()
+        .orElse("unknown");
+  }
+
+  /** The licence whose known phrase comes first in the text, or null. */
+  private static String recognise(List<String> lines) {
     String text = String.join("\n", lines);
     String first = null;
     int at = Integer.MAX_VALUE;
@@ -157,12 +189,7 @@ public final class Packages {
         first = known[1];
       }
     }
-    if (first != null) {
-      return first + " (recognised from the licence text)";
-    }
-    return lines.stream().map(String::strip).filter(s -> s.toLowerCase(Locale.ROOT).matches(
-        ".*\\b(licen[cs]e[ds]?|gpl|bsd|mit|apache|public domain)\\b.*") && !s.endsWith(":")).findFirst()
-        .orElse("unknown");
+    return first == null ? null : first + " (recognised from the licence text)";
   }
 
   /**
@@ -171,6 +198,7 @@ public final class Packages {
    */
   private static final String[][] KNOWN_TEXTS = {
       {"PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2", "PSF-2"},
+      {"License agreement for matplotlib", "Matplotlib (PSF-based)"},
       {"Apache License", "Apache-2.0"},
       {"Permission is hereby granted, free of charge", "Expat (MIT)"},
       {"Redistribution and use in source and binary forms", "BSD"},

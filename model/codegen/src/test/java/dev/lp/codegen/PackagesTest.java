@@ -59,5 +59,9 @@ class PackagesTest {
     assertEquals("BSD (recognised from the licence text)", Packages.licenceNote(List.of("License:", "",
         "Redistribution and use in source and binary forms", "", "Bundled jQuery:",
         "Permission is hereby granted, free of charge")), "the first licence text names the package's");
+    // machine-readable, but Files: * gives its licence as text (python3-matplotlib's form)
+    assertEquals("Matplotlib (PSF-based) (recognised from the licence text) (other files: Expat)",
+        Packages.licenceNote(List.of("Files: *", "License:", " License agreement for matplotlib.", " .",
+            " 1. This LICENSE AGREEMENT", "", "Files: extern/*", "License: Expat")));
   }
 }

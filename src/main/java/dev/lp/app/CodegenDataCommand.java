@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import dev.lp.codegen.Bpe;
 import dev.lp.codegen.CodePair;
 import dev.lp.codegen.CorpusBuilder;
+import dev.lp.codegen.CorpusDir;
 import dev.lp.codegen.ExtractionLine;
 import dev.lp.codegen.Packages;
 import dev.lp.codegen.PythonExtractor;
@@ -49,8 +50,8 @@ import picocli.CommandLine.Spec;
         + " from installed Python sources.")
 public final class CodegenDataCommand implements Callable<Integer> {
 
-  static final String MANIFEST = "manifest.json";
-  static final String VOCAB = "vocab.json";
+  private static final String MANIFEST = CorpusDir.MANIFEST;
+  private static final String VOCAB = CorpusDir.VOCAB;
   /** Characters seen fewer times than this in the training split are {@code <unk>}. */
   static final int MIN_CHAR_COUNT = 3;
 

@@ -30,16 +30,17 @@ import java.util.regex.Pattern;
  * occurs twice. Ties go to the pair of smaller symbol ids, so training is deterministic. Encoding
  * applies the merges in the order learned.
  *
- * <p>Ids: 0 {@code <pad>}, 1 {@code <unk>}, 2 {@code <s>}, 3 {@code </s>}, then the alphabet in code
- * point order, then one id per merge.
+ * <p>Ids: 0 {@code <pad>}, 1 {@code <s>}, 2 {@code </s>} (as the DSL's program tokens and the
+ * search's SynthesisModel port have them), 3 {@code <unk>}, then the alphabet in code point order,
+ * then one id per merge.
  */
 public final class Bpe {
   public static final int PAD = 0;
-  public static final int UNK = 1;
-  public static final int BOS = 2;
-  public static final int EOS = 3;
-  static final List<String> SPECIALS = List.of("<pad>", "<unk>", "<s>", "</s>");
-  static final String FORMAT = "lp-bpe-1";
+  public static final int BOS = 1;
+  public static final int EOS = 2;
+  public static final int UNK = 3;
+  static final List<String> SPECIALS = List.of("<pad>", "<s>", "</s>", "<unk>");
+  static final String FORMAT = "lp-bpe-2";
   static final Pattern PRETOKEN = Pattern.compile(" ?[\\p{L}\\p{N}_]+| ?[^\\s\\p{L}\\p{N}_]+|\\s+(?!\\S)|\\s+");
   private static final int CACHE_LIMIT = 500_000;
 

@@ -39,18 +39,18 @@ class BpeTest {
     Bpe bpe = Bpe.train(List.of("ab ab ab cd"), 100, 1);
     assertEquals(11, bpe.size());
     assertEquals(2, bpe.merges());
-    assertEquals(List.of("<pad>", "<unk>", "<s>", "</s>", " ", "a", "b", "c", "d", "ab", " ab"), tokens(bpe));
+    assertEquals(List.of("<pad>", "<s>", "</s>", "<unk>", " ", "a", "b", "c", "d", "ab", " ab"), tokens(bpe));
     assertArrayEquals(new int[] {9, 10, 4, 7, 8}, bpe.encode("ab ab cd"));
     assertEquals(5, bpe.count("ab ab cd"));
     // the size caps the merges: 10 ids leave room for one
-    assertEquals(List.of("<pad>", "<unk>", "<s>", "</s>", " ", "a", "b", "c", "d", "ab"),
+    assertEquals(List.of("<pad>", "<s>", "</s>", "<unk>", " ", "a", "b", "c", "d", "ab"),
         tokens(Bpe.train(List.of("ab ab ab cd"), 10, 1)));
   }
 
   @Test
   void unknownAndRareCharactersBecomeUnk() {
     Bpe bpe = Bpe.train(List.of("ab ab ab cd", "é"), 100, 2); // é, c and d are seen once: not in the alphabet
-    assertEquals(List.of("<pad>", "<unk>", "<s>", "</s>", " ", "a", "b", "ab", " ab"), tokens(bpe));
+    assertEquals(List.of("<pad>", "<s>", "</s>", "<unk>", " ", "a", "b", "ab", " ab"), tokens(bpe));
     assertArrayEquals(new int[] {7, 4, Bpe.UNK, Bpe.UNK, Bpe.UNK}, bpe.encode("ab cd€"));
     assertEquals("ab <unk><unk><unk>", bpe.decode(bpe.encode("ab cd€")));
   }

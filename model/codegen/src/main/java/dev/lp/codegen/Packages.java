@@ -108,8 +108,9 @@ public final class Packages {
 
   /**
    * A one-line licence note for a package: for a Debian package, the licences its copyright file
-   * names ({@code License:} lines of a machine-readable file, the one for {@code Files: *} first),
-   * or its first line naming a licence; for a folder package, the first line of a LICENSE or COPYING
+   * names ({@code License:} lines of a machine-readable file, one that starts with {@code Format:},
+   * the one for {@code Files: *} first), or for another file the licence whose text it quotes first
+   * (PSF-2, Apache-2.0, Expat, BSD), else its first line naming a licence; for a folder package, the first line of a LICENSE or COPYING
    * file at its top. "unknown" when there is none.
    */
   public String licence(String pkg, SourceFile example) throws IOException {
@@ -130,6 +131,11 @@ public final class Packages {
 
   /** The licence note of a copyright file's lines (see {@link #licence}). */
   static String licenceNote(List<String> lines) {
+    boolean machineReadable = !lines.isEmpty() && lines.get(0).startsWith("Format:");
+    if (!machineReadable) {
+      String known = recognise(lines);
+      return known != null ? known : firstLicenceLine(lines);
+    }
     String main = null;
     Set<String> all = new LinkedHashSet<>();
     boolean inFilesStar = false;
@@ -166,12 +172,10 @@ public final class Packages {
       others.remove(main);
       return main + (others.isEmpty() ? "" : " (other files: " + String.join("; ", others) + ")");
     }
-    if (main == null) {
-      main = recognise(lines);
-    }
-    if (main != null) {
-      return main;
-    }
+    return main != null ? main : firstLicenceLine(lines);
+  }
+
+  private static String firstLicenceLine(List<String> lines) {
     return lines.stream().map(String::strip).filter(s -> s.toLowerCase(Locale.ROOT).matches(
         ".*\\b(licen[cs]e[ds]?|gpl|bsd|mit|apache|public domain)\\b.*") && !s.endsWith(":")).findFirst()
         .orElse("unknown");

@@ -45,9 +45,13 @@ class PackagesTest {
 
   @Test
   void licenceNotes() {
-    assertEquals("MIT", Packages.licenceNote(List.of("Files: *", "License: MIT")));
-    assertEquals("Expat; PSF-2", Packages.licenceNote(List.of("Files: a/*", "License: Expat", "Files: b/*",
+    String format = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/";
+    assertEquals("MIT", Packages.licenceNote(List.of(format, "Files: *", "License: MIT")));
+    assertEquals("Expat; PSF-2", Packages.licenceNote(List.of(format, "Files: a/*", "License: Expat", "Files: b/*",
         "License: PSF-2")));
+    // not machine-readable, with "License: <text>" lines for bundled code (libpython3.11-stdlib's form)
+    assertEquals("PSF-2 (recognised from the licence text)", Packages.licenceNote(List.of("Copyright:", "License:",
+        "", "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2", "", "License: Redistribution and use in source and")));
     assertEquals("It is distributed under the BSD licence.", Packages.licenceNote(List.of("This is demo.", "",
         "It is distributed under the BSD licence.")));
     assertEquals("unknown", Packages.licenceNote(List.of("nothing here")));
@@ -61,7 +65,7 @@ class PackagesTest {
         "Permission is hereby granted, free of charge")), "the first licence text names the package's");
     // machine-readable, but Files: * gives its licence as text (python3-matplotlib's form)
     assertEquals("Matplotlib (PSF-based) (recognised from the licence text) (other files: Expat)",
-        Packages.licenceNote(List.of("Files: *", "License:", " License agreement for matplotlib.", " .",
+        Packages.licenceNote(List.of(format, "Files: *", "License:", " License agreement for matplotlib.", " .",
             " 1. This LICENSE AGREEMENT", "", "Files: extern/*", "License: Expat")));
   }
 }

@@ -49,7 +49,11 @@ public final class Packages {
       "python3-celery", // BSD-2-clause
       "python3-biopython", // the Biopython licence (permissive, BSD-like)
       "python3-nibabel", "python3-fonttools", "python3-openpyxl", "python3-jedi", "python3-parso", // Expat (MIT)
-      "python3-xarray", "python3-aiohttp", "python3-boto3", "python3-botocore"); // Apache-2.0
+      "python3-xarray", "python3-aiohttp", "python3-boto3", "python3-botocore", "python3-nipype", // Apache-2.0
+      "python3-dipy", "python3-seaborn", "python3-rdflib", "python3-scrapy", "python3-cherrypy3", // BSD-3
+      "python3-numba", "python3-sunpy", // BSD-2-clause
+      "python3-gevent", // MIT
+      "python3-trio"); // Apache-2.0 or Expat
 
   /** Whether a package name matches one of the patterns ({@code *}: any run of characters). */
   public static boolean matches(String pkg, List<String> patterns) {

@@ -33,6 +33,9 @@ class CodegenDataCommandTest {
   /** The command that made fixture-corpus, from the repository root. */
   static final List<String> FIXTURE_ARGS = List.of("--valid-percent", "20", "--test-percent", "20", "--vocab-size", "400");
 
+  /** The interpreter the tests run ({@code -Dlp.test.python}); without it they are skipped. */
+  static final String PYTHON = System.getProperty("lp.test.python", "python3");
+
   @TempDir Path dir;
 
   private record Run(int exit, String out, String err) {}
@@ -60,14 +63,14 @@ class CodegenDataCommandTest {
 
   private Run buildFixture(Path out) {
     List<String> args = new java.util.ArrayList<>(List.of("codegen-data", "--source",
-        fixtureDir().resolve("fixture-src").toString(), "--out", out.toString()));
+        fixtureDir().resolve("fixture-src").toString(), "--out", out.toString(), "--python", PYTHON));
     args.addAll(FIXTURE_ARGS);
     return lp(args.toArray(String[]::new));
   }
 
   @Test
   void buildsSplitsByFileWithoutLeaksAndAManifest() throws Exception {
-    assumeTrue(PythonExtractor.available("python3"), "python3 (3.9+) is not installed");
+    assumeTrue(PythonExtractor.available(PYTHON), PYTHON + " (3.9+) is not installed");
     Path out = dir.resolve("corpus");
     Run run = buildFixture(out);
     assertEquals(0, run.exit(), run.err());
@@ -126,7 +129,7 @@ class CodegenDataCommandTest {
   /** fixture-corpus is this command's output: regenerate it with the arguments above when the extraction changes. */
   @Test
   void theCommittedFixtureCorpusIsWhatTheCommandMakes() throws Exception {
-    assumeTrue(PythonExtractor.available("python3"), "python3 (3.9+) is not installed");
+    assumeTrue(PythonExtractor.available(PYTHON), PYTHON + " (3.9+) is not installed");
     Path out = dir.resolve("again");
     assertEquals(0, buildFixture(out).exit());
     Path committed = fixtureDir().resolve("fixture-corpus");

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         EvalCommand.class, LatentsCommand.class,
         ServeCommand.class, SynthesizeCommand.class, DemoCommand.class, BrokerCommand.class,
         PublishCheckpointCommand.class,
+        CodegenDataCommand.class,
     })
 public final class Main implements Runnable {
 

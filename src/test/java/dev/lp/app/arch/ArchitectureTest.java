@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The rules README "Architecture" states, checked on the compiled main classes of every module:
- * the pure cores (DSL, sampler, search) import no DJL, Pekko or Kafka; the model side imports no
+ * the pure cores (DSL, sampler, search, the code-generation corpus) import no DJL, Pekko or Kafka; the model side imports no
  * Pekko or Kafka; the serving engine reaches DJL only through the SynthesisModel port; training
  * and serving do not import each other's actors.
  */
@@ -28,7 +28,7 @@ class ArchitectureTest {
 
   @Test
   void pureCoresImportNoFramework() {
-    noClasses().that().resideInAnyPackage("dev.lp.dsl..", "dev.lp.data..", "dev.lp.search..")
+    noClasses().that().resideInAnyPackage("dev.lp.dsl..", "dev.lp.data..", "dev.lp.search..", "dev.lp.codegen..")
         .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "org.apache.pekko..", "org.apache.kafka..")
         .check(classes);
   }

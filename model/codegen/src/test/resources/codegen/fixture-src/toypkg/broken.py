@@ -1,0 +1,6 @@
+"""Python 2 code: does not parse under Python 3, reported and skipped."""
+
+
+def hello():
+    """Say hello."""
+    print "hello"

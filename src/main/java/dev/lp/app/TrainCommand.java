@@ -7,6 +7,7 @@ import dev.lp.data.SamplerConfig;
 import dev.lp.data.TaskSampler;
 import dev.lp.dsl.Task;
 import dev.lp.dsl.TaskJsonl;
+import dev.lp.nn.MatmulPrecision;
 import dev.lp.nn.ModelConfig;
 import dev.lp.trainer.LrSchedule;
 import dev.lp.trainer.TaskSource;
@@ -97,6 +98,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--io-pooling", description = "concat (attend to all examples) or maxpool (the paper's text variant)")
   String ioPooling;
 
+  @Option(names = "--matmul-precision", defaultValue = "auto", paramLabel = "bf32|fp32|auto",
+      description = "float32 matmuls as computed (fp32) or with bfloat16 inputs on AMX (bf32; ./lp sets"
+          + " ONEDNN_DEFAULT_FPMATH_MODE=BF16 for it); auto: bf32 where the CPU has AMX, else fp32;"
+          + " recorded in the manifest (default: ${DEFAULT-VALUE})")
+  String matmulPrecision;
+
   @Option(names = "--train-seed", defaultValue = "1", description = "seed of the task stream (default: ${DEFAULT-VALUE})")
   long trainSeed;
 
@@ -135,6 +142,12 @@ public final class TrainCommand implements Callable<Integer> {
       throw usage("--publish must be HOST:PORT[,HOST:PORT...], got '" + publish + "'");
     }
     ModelConfig config = modelConfig();
+    MatmulPrecision precision;
+    try {
+      precision = MatmulPrecision.parse(matmulPrecision);
+    } catch (IllegalArgumentException e) {
+      throw usage("--matmul-precision: " + e.getMessage());
+    }
     TaskSource source = taskSource();
     String sampler = String.format(Locale.ROOT, "sampler(maxExpressions=%d, maxInputLength=%d)", maxExpressions,
         maxInputLength);
@@ -155,6 +168,17 @@ public final class TrainCommand implements Callable<Integer> {
     recipe.add("args", argv);
     recipe.addProperty("command", CommandText.of(spec));
     recipe.addProperty("data", tasksFile != null ? "file:" + tasksFile : sampler);
+    try {
+      System.err.println("lp train: " + precision.apply());
+    } catch (IllegalStateException | UnsatisfiedLinkError e) {
+      System.err.println("lp train: cannot set the matmul precision: " + e.getMessage());
+      return 1;
+    }
+    recipe.addProperty("matmulPrecision", precision.id());
+    String fpmath = System.getenv(MatmulPrecision.FPMATH_ENV);
+    if (fpmath != null) {
+      recipe.addProperty("onednnFpmathMode", fpmath);
+    }
     CheckpointPublisher publisher = publish == null ? null : new CheckpointPublisher(publish, Duration.ofSeconds(60));
     try {
       TrainLoop loop = new TrainLoop(settings, config, source, recipe, System.err);
@@ -174,6 +198,9 @@ public final class TrainCommand implements Callable<Integer> {
     } finally {
       if (publisher != null) {
         publisher.close();
+      }
+      if (precision != MatmulPrecision.FP32) {
+        MatmulPrecision.FP32.apply(); // libtorch's default again for whatever else runs in this JVM (tests)
       }
     }
   }

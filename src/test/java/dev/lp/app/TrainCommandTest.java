@@ -43,6 +43,23 @@ class TrainCommandTest {
     }
   }
 
+  /** bf32 runs on any x86 CPU (without AMX it gains nothing), is said on stderr and recorded in the manifest. */
+  @Test
+  void matmulPrecisionIsAppliedSaidAndRecorded() throws Exception {
+    Path run = tmp.resolve("bf32");
+    Result r = train(run, 2, "--matmul-precision", "bf32");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("lp train: matmul precision bf32"), r.err());
+    try (var dirs = java.nio.file.Files.list(run.resolve("checkpoints"))) {
+      Path manifest = dirs.sorted().reduce((a, b) -> b).orElseThrow().resolve("manifest.json");
+      String json = java.nio.file.Files.readString(manifest);
+      assertTrue(json.contains("\"matmulPrecision\": \"bf32\""), json);
+    }
+    Result bad = train(tmp.resolve("fp16"), 2, "--matmul-precision", "fp16");
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--matmul-precision: matmul precision must be bf32, fp32 or auto, got 'fp16'"), bad.err());
+  }
+
   private record Result(int code, String err) {}
 
   private static Result train(Path out, int steps, String... more) {

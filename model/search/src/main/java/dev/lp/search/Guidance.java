@@ -14,12 +14,17 @@ import java.util.Locale;
  *       consistent with the examples), so the model only ranks consistent programs; the shortest
  *       one is known at once. Falls back to PREFIX when the space cannot be built within budget
  *       ({@link TaskGuidance}).
+ *   <li>{@link #STEPWISE}: step-wise re-synthesis (the loop of ExeDec, Shi et al. ICLR 2024,
+ *       {@link StepwiseSearch}): each step decodes one expression on the remaining task (same
+ *       inputs, the outputs with what earlier steps produced removed, re-encoded), kept when its
+ *       output is a prefix of every remaining output; a program is the concatenation of its steps.
  * </ul>
  */
 public enum Guidance {
   OFF,
   PREFIX,
-  VERSIONSPACE;
+  VERSIONSPACE,
+  STEPWISE;
 
   /**
    * The mode served when a request does not name one: the best measured (docs/RESULTS.md,
@@ -43,6 +48,6 @@ public enum Guidance {
         return g;
       }
     }
-    throw new IllegalArgumentException("guidance must be one of off, prefix, versionspace; got '" + s + "'");
+    throw new IllegalArgumentException("guidance must be one of off, prefix, versionspace, stepwise; got '" + s + "'");
   }
 }

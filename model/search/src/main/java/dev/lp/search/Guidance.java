@@ -28,7 +28,9 @@ public enum Guidance {
 
   /**
    * The mode served when a request does not name one: the best measured (docs/RESULTS.md,
-   * eval-guidance: consistent on ~89% of held-out tasks at B = 10, against ~11% with prefix).
+   * eval-guidance: consistent on ~89% of held-out tasks at B = 10, against ~11% with prefix;
+   * eval-stepwise: step-wise re-synthesis beats prefix but stays far below the version space, so it
+   * is an option, not the default).
    */
   public static final Guidance DEFAULT = VERSIONSPACE;
 

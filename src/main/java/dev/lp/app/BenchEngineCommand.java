@@ -86,7 +86,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
   int latentBeams;
 
   @Option(names = "--guidance", defaultValue = "versionspace",
-      description = "execution guidance of every request: off | prefix | versionspace (default: ${DEFAULT-VALUE})")
+      description = "execution guidance of every request: off | prefix | versionspace | stepwise (default: ${DEFAULT-VALUE})")
   String guidance;
 
   @Option(names = "--concurrency", defaultValue = "4", description = "most requests in flight (default: ${DEFAULT-VALUE})")

@@ -92,6 +92,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--guidance", split = ",", defaultValue = "versionspace", paramLabel = "MODE[,MODE...]",
       description = "execution guidance of the program beams, one evaluation per mode: off (the paper's protocol),"
           + " prefix, versionspace (the model ranks the version space's programs; what the engine serves by default),"
+          + " stepwise (step-wise re-synthesis: one verified expression at a time, the rest searched again),"
           + " occam (no model: the version space's shortest program) (default: ${DEFAULT-VALUE})")
   List<String> guidance;
 

@@ -70,7 +70,8 @@ public final class SynthesizeCommand implements Callable<Integer> {
   boolean stream;
 
   @Option(names = "--guidance", paramLabel = "MODE",
-      description = "Execution guidance: off, prefix or versionspace (default: the worker's, lp.engine.default-guidance).")
+      description = "Execution guidance: off, prefix, versionspace or stepwise (default: the worker's,"
+          + " lp.engine.default-guidance).")
   String guidance;
 
   @Option(names = "--ranking", paramLabel = "RANKING",

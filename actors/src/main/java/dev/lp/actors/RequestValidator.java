@@ -176,6 +176,7 @@ public final class RequestValidator {
       case GUIDANCE_OFF -> Guidance.OFF;
       case GUIDANCE_PREFIX -> Guidance.PREFIX;
       case GUIDANCE_VERSIONSPACE -> Guidance.VERSIONSPACE;
+      case GUIDANCE_STEPWISE -> Guidance.STEPWISE;
       default -> settings.defaultGuidance(); // GUIDANCE_DEFAULT, or a value this worker does not know yet
     };
     Ranking ranking = switch (o.getRanking()) {

@@ -27,7 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One request from validation to Finished: emits Accepted, runs a LatentBeam (which fans out to
- * ProgramBeams), verifies their candidates, streams Candidate/Solved events and ends with exactly
+ * ProgramBeams; a StepwiseBeam for step-wise guidance, which runs one per step search), verifies their candidates, streams Candidate/Solved events and ends with exactly
  * one Finished, on success, exhaustion, deadline or failure.
  *
  * <p>Stopping the session stops every beam below it, and beams free their model handles when they
@@ -113,18 +113,28 @@ final class Session extends AbstractBehavior<Session.Command> {
             Behaviors.supervise(Verifier.create(inputs, outputs))
                 .onFailure(SupervisorStrategy.restart().withLimit(3, java.time.Duration.ofSeconds(10))),
             "verifier");
-    var latent =
-        ctx.spawn(
-            Behaviors.supervise(
-                    LatentBeam.create(
-                        LogText.escape(stream.requestId()), model, inputs, outputs, budget.search(), stats, worker,
-                        ctx.messageAdapter(LatentBeam.Reply.class, FromLatentBeam::new),
-                        ctx.messageAdapter(ProgramBeam.Reply.class, FromProgramBeam::new)))
-                .onFailure(SupervisorStrategy.stop()),
-            "latent-beam");
-    ctx.watch(latent);
+    var latentReplies = ctx.messageAdapter(LatentBeam.Reply.class, FromLatentBeam::new);
+    var programReplies = ctx.messageAdapter(ProgramBeam.Reply.class, FromProgramBeam::new);
+    String logId = LogText.escape(stream.requestId());
+    java.util.function.Consumer<TaskGuidance> guidanceReady;
+    if (budget.search().guidance() == Guidance.STEPWISE) {
+      // Each step search prepares its own guidance (the remaining task's); this request's only names the mode.
+      var stepwise = ctx.spawn(
+          Behaviors.supervise(StepwiseBeam.create(logId, model, inputs, outputs, budget.search(), stats, worker,
+              latentReplies, programReplies)).onFailure(SupervisorStrategy.stop()),
+          "stepwise-beam");
+      ctx.watch(stepwise);
+      guidanceReady = g -> { };
+    } else {
+      var latent = ctx.spawn(
+          Behaviors.supervise(LatentBeam.create(logId, model, inputs, outputs, budget.search(), stats, worker,
+              latentReplies, programReplies)).onFailure(SupervisorStrategy.stop()),
+          "latent-beam");
+      ctx.watch(latent);
+      guidanceReady = g -> latent.tell(new LatentBeam.GuidanceReady(g));
+    }
     prepareGuidance(ctx, validator.settings(), budget.search().guidance(), inputs, outputs);
-    return new Session(ctx, stream, budget, stats, verifier, worker, latent, inputs, outputs, lease);
+    return new Session(ctx, stream, budget, stats, verifier, worker, guidanceReady, inputs, outputs, lease);
   }
 
   /**
@@ -155,7 +165,8 @@ final class Session extends AbstractBehavior<Session.Command> {
   private final ActorRef<Verifier.Command> verifier;
   private final ActorRef<Verifier.Verified> verifiedAdapter;
   private final ActorRef<ModelWorker.Command> worker;
-  private final ActorRef<LatentBeam.Command> latent;
+  // Hands the prepared guidance to the search (the latent beam; a step-wise search prepares its own).
+  private final java.util.function.Consumer<TaskGuidance> guidanceReady;
   private final List<String> inputs;
   private final List<String> outputs;
   // The version space's shortest program while it is verified, then its verification if consistent:
@@ -178,14 +189,14 @@ final class Session extends AbstractBehavior<Session.Command> {
       RequestStats stats,
       ActorRef<Verifier.Command> verifier,
       ActorRef<ModelWorker.Command> worker,
-      ActorRef<LatentBeam.Command> latent,
+      java.util.function.Consumer<TaskGuidance> guidanceReady,
       List<String> inputs,
       List<String> outputs,
       ModelSource.Lease lease) {
     super(ctx);
     this.lease = lease;
     this.worker = worker;
-    this.latent = latent;
+    this.guidanceReady = guidanceReady;
     this.inputs = inputs;
     this.outputs = outputs;
     this.stream = stream;
@@ -226,7 +237,7 @@ final class Session extends AbstractBehavior<Session.Command> {
     stats.guidance = g.effective().label();
     g.fallback().ifPresent(why -> getContext().getLog().info("[{}] version space: {}; prefix guidance instead",
         logId, why));
-    latent.tell(new LatentBeam.GuidanceReady(g));
+    guidanceReady.accept(g);
     g.enumerated().ifPresent(c -> {
       // Streamed at once so a client has a consistent answer before the model's beams finish.
       enumerated = c;

@@ -50,6 +50,10 @@ class ScriptedModelEngineTest {
   }
 
   private List<SynthesisEvent> run(ScriptedModel model, Options options, String id) {
+    return run(model, EngineTest.numbers(id, options));
+  }
+
+  private List<SynthesisEvent> run(ScriptedModel model, dev.lp.protocol.SynthesisRequest request) {
     // A generous version-space budget: these tests must not depend on how loaded the machine is.
     var s = EngineTest.settings(8);
     var settings = new EngineSettings(s.maxInFlight(), s.maxExamples(), s.maxStringLength(), s.maxBeamSize(),
@@ -58,7 +62,7 @@ class ScriptedModelEngineTest {
         dev.lp.search.vsa.VersionSpace.Budget.DEFAULT.withTime(Duration.ofSeconds(30)));
     var engine = testKit.spawn(Engine.create(settings, ModelSource.fixed(model)));
     TestProbe<SynthesisEvent> probe = testKit.createTestProbe();
-    engine.tell(new Engine.Submit(EngineTest.numbers(id, options), probe.ref()::tell));
+    engine.tell(new Engine.Submit(request, probe.ref()::tell));
     return collect(probe);
   }
 
@@ -148,15 +152,19 @@ class ScriptedModelEngineTest {
         entry(new int[0], "GetToken(NUMBER, -1)"),
         entry(new int[0], "GetAll(NUMBER)"),
         entry(new int[0], "GetToken(ALPHANUM, 2)"));
-    for (var mode : List.of(dev.lp.protocol.Guidance.GUIDANCE_OFF, dev.lp.protocol.Guidance.GUIDANCE_PREFIX)) {
+    for (var mode : List.of(dev.lp.protocol.Guidance.GUIDANCE_OFF, dev.lp.protocol.Guidance.GUIDANCE_PREFIX,
+        dev.lp.protocol.Guidance.GUIDANCE_STEPWISE)) {
       var model = ScriptedModel.builder().baseline().version("scripted-baseline").task(IN, OUT, entries).build();
       var opts = Options.newBuilder().setBeamSize(4).setMaxPrograms(10).setStreamCandidates(true)
           .setGuidance(mode).build();
       var events = run(model, opts, "same-" + mode);
       List<String> served = events.stream().filter(e -> e.getKindCase() == KindCase.CANDIDATE)
           .map(e -> e.getCandidate().getProgramText()).toList();
-      var guidance = mode == dev.lp.protocol.Guidance.GUIDANCE_OFF
-          ? dev.lp.search.Guidance.OFF : dev.lp.search.Guidance.PREFIX;
+      var guidance = switch (mode) {
+        case GUIDANCE_OFF -> dev.lp.search.Guidance.OFF;
+        case GUIDANCE_PREFIX -> dev.lp.search.Guidance.PREFIX;
+        default -> dev.lp.search.Guidance.STEPWISE;
+      };
       List<String> measured = new ArrayList<>();
       var outcome = new dev.lp.search.TwoLevelSearch(model).search(IN, OUT,
           new dev.lp.search.SearchBudget(4, 1, 10, guidance), 0, c -> {
@@ -166,12 +174,66 @@ class ScriptedModelEngineTest {
       assertEquals(measured, served, "guidance " + guidance);
       var stats = events.get(events.size() - 1).getFinished().getStats();
       assertEquals(outcome.pruned(), stats.getHypothesesPruned(), "guidance " + guidance);
-      if (guidance == dev.lp.search.Guidance.PREFIX) {
+      assertEquals(guidance.label(), stats.getGuidance());
+      if (guidance != dev.lp.search.Guidance.OFF) {
         assertTrue(stats.getHypothesesPruned() > 0);
         assertTrue(!served.contains("GetToken(WORD, 1)"), "pruned before it finished: " + served);
       } else {
         assertTrue(served.contains("GetToken(WORD, 1)"), served.toString());
       }
+      awaitNoHandles(model);
+    }
+  }
+
+  /**
+   * Step-wise guidance through both drivers: a Latent Programmer that never writes the whole
+   * program "12.Ab" needs (GetToken(NUMBER, 1) | ConstStr('.') | GetToken(WORD, 1)), only each step
+   * on its remaining task. The engine runs a round's step searches side by side, eval one after
+   * another; the candidates, their order and the pruned count are the same (with ranking model the
+   * engine stops at max programs, inside the round that reaches it), and the answer re-executes to
+   * every output.
+   */
+  @Test
+  void stepwiseGuidanceServesTheConcatenatedStepsEvalMeasures() {
+    List<String> in = List.of("Ab 12", "Cd 345");
+    List<String> out = List.of("12.Ab", "345.Cd");
+    for (var ranking : List.of(dev.lp.protocol.Ranking.RANKING_MODEL, dev.lp.protocol.Ranking.RANKING_OCCAM)) {
+      var model = ScriptedModel.builder().version("scripted-lp")
+          .task(in, out, List.of(
+              entry(new int[] {5}, "GetToken(WORD, 1) | ConstStr('.')"),
+              entry(new int[] {6, 7}, "GetToken(NUMBER, 1) | ConstStr(',')"),
+              entry(new int[] {5}, "SubStr(4, 5) | ConstStr('.')")))
+          .task(in, List.of(".Ab", ".Cd"), List.of(entry(new int[] {6, 7}, "ConstStr('.') | ConstStr('x')")))
+          .task(in, List.of(".Ab", "5.Cd"), List.of(entry(new int[] {5}, "GetToken(NUMBER, -1)")))
+          .task(in, List.of("Ab", "Cd"), List.of(
+              entry(new int[] {5}, "GetToken(PROP_CASE, 1)"), entry(new int[] {6, 7}, "GetToken(WORD, 1)")))
+          .build();
+      var opts = Options.newBuilder().setBeamSize(4).setLatentBeams(2).setMaxPrograms(3).setRanking(ranking)
+          .setGuidance(dev.lp.protocol.Guidance.GUIDANCE_STEPWISE).build();
+      var events = run(model, EngineTest.request("stepwise-" + ranking, opts, in.get(0), out.get(0), in.get(1),
+          out.get(1)));
+      List<String> served = events.stream().filter(e -> e.getKindCase() == KindCase.CANDIDATE)
+          .map(e -> e.getCandidate().getProgramText()).toList();
+      List<String> measured = new ArrayList<>();
+      var outcome = new dev.lp.search.TwoLevelSearch(model).search(in, out,
+          new dev.lp.search.SearchBudget(4, 2, 3, dev.lp.search.Guidance.STEPWISE), 0, c -> {
+            measured.add(ProgramText.print(c.programOrNull()));
+            return true;
+          });
+      // Ranking model: the engine answers at the third consistent program; eval takes the whole round.
+      assertEquals(ranking == dev.lp.protocol.Ranking.RANKING_MODEL ? measured.subList(0, 3) : measured, served,
+          ranking.toString());
+      assertTrue(served.contains("GetToken(NUMBER, 1) | ConstStr('.') | GetToken(WORD, 1)"), served.toString());
+      assertTrue(events.stream().filter(e -> e.getKindCase() == KindCase.CANDIDATE)
+          .allMatch(e -> e.getCandidate().getConsistent()), "every step-wise program is consistent");
+      var solved = events.stream().filter(e -> e.getKindCase() == KindCase.SOLVED).findFirst().orElseThrow();
+      assertEquals(out, solved.getSolved().getOutputsList(), "re-executed to every output");
+      var fin = events.get(events.size() - 1).getFinished();
+      assertEquals(Finished.Status.SOLVED, fin.getStatus());
+      assertEquals("stepwise", fin.getStats().getGuidance());
+      assertEquals(outcome.pruned(), fin.getStats().getHypothesesPruned(), "the same steps searched");
+      assertEquals(outcome.beamsDied(), fin.getStats().getProgramBeamsDied());
+      assertTrue(model.encodeCalls() >= 2 * outcome.encodes(), "both drivers re-encoded every step's task");
       awaitNoHandles(model);
     }
   }

@@ -130,6 +130,7 @@ public record EvalReport(String command, String machine, String date, List<Model
             to.add("program", o.program() == null ? JsonNull.INSTANCE : new com.google.gson.JsonPrimitive(o.program()));
             to.addProperty("returned", o.returned());
             to.addProperty("ms", o.nanos() / 1e6);
+            to.addProperty("modelCalls", o.modelCalls());
             if (o.failed()) {
               to.addProperty("error", o.error());
             }
@@ -168,6 +169,7 @@ public record EvalReport(String command, String machine, String date, List<Model
     o.addProperty("meanPruned", r.meanPruned());
     o.addProperty("errors", r.errors());
     o.addProperty("meanMs", r.meanMillis());
+    o.addProperty("meanModelCalls", r.meanModelCalls());
     JsonArray dn = new JsonArray();
     for (int n = 1; n <= Evaluator.MAX_NGRAM; n++) {
       dn.add(r.meanDistinct(n));
@@ -190,7 +192,8 @@ public record EvalReport(String command, String machine, String date, List<Model
         + "which guidance pruned every program beam before anything finished. LP searches L latent codes, then ⌊B/L⌋ programs per code; the "
         + "baseline one beam of width B. Distinct-n: distinct n-grams over the programs a task's beams "
         + "decoded (one found from two codes counts twice) divided by their tokens (EOS excluded), "
-        + "averaged over tasks.\n\n");
+        + "averaged over tasks. Model calls: encodes plus latent and program steps (each a batched forward call) per "
+        + "task; step-wise search re-encodes and searches once per partial program and step.\n\n");
     List<String> datasets = datasets();
     for (String ds : datasets) {
       table1(md, ds);
@@ -258,8 +261,8 @@ public record EvalReport(String command, String machine, String date, List<Model
     }
     md.append("\n| model | B | L | solved | accuracy (consistent) | generalises | generalises, Occam-ranked "
         + "| all beams died | pruned/task "
-        + "| model errors | mean ms/task | distinct-1 | distinct-2 | distinct-3 | distinct-4 |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| model errors | mean ms/task | model calls/task | distinct-1 | distinct-2 | distinct-3 | distinct-4 |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (ModelResult m : models) {
       DatasetResult d = m.on(ds);
       if (d == null) {
@@ -270,10 +273,10 @@ public record EvalReport(String command, String machine, String date, List<Model
             r.generalised()) : "—";
         String occam = r.hasHidden() ? String.format(Locale.ROOT, "%.1f%% (%d)", 100 * r.occamGeneralisation(),
             r.occamGeneralised()) : "—";
-        md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d/%d | %.1f%% | %s | %s | %.1f%% | %.1f | %d | %.1f |%s%n",
+        md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d/%d | %.1f%% | %s | %s | %.1f%% | %.1f | %d | %.1f | %.1f |%s%n",
             escape(label(m)), r.setting().beamSize(), r.setting().latentBeams(), r.solved(), r.tasks(),
             100 * r.accuracy(), gen, occam, 100 * r.allBeamsDiedShare(), r.meanPruned(), r.errors(), r.meanMillis(),
-            distinctCells(r)));
+            r.meanModelCalls(), distinctCells(r)));
       }
     }
     md.append('\n');

@@ -253,7 +253,7 @@ public final class Evaluator {
         : occamRank >= 0 && task.generalises(candidates.get(occamRank).programOrNull());
     boolean allDied = outcome.programBeams() > 0 && outcome.beamsDied() == outcome.programBeams();
     return new TaskOutcome(rank >= 0, rank, program, candidates.size(), NGrams.distinctRatios(bodies, MAX_NGRAM),
-        nanos, null, generalises, outcome.pruned(), allDied, occamGeneralises);
+        nanos, null, generalises, outcome.pruned(), allDied, occamGeneralises, outcome.modelCalls());
   }
 
   /** The version space's shortest program as the only answer. */

@@ -78,6 +78,11 @@ public record SettingResult(Setting setting, List<TaskOutcome> outcomes) {
     return outcomes.stream().filter(o -> o.returned() > 0).mapToDouble(o -> o.distinct(n)).average().orElse(0.0);
   }
 
+  /** Mean model calls per task (encodes, latent and program steps): the search's cost, whatever the machine. */
+  public double meanModelCalls() {
+    return outcomes.stream().mapToLong(TaskOutcome::modelCalls).average().orElse(0.0);
+  }
+
   /** Mean wall time per task, in milliseconds. */
   public double meanMillis() {
     return outcomes.stream().mapToLong(TaskOutcome::nanos).average().orElse(0.0) / 1e6;

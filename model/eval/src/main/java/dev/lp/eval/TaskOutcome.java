@@ -19,10 +19,19 @@ package dev.lp.eval;
  * @param occamGeneralises whether the answer under {@link dev.lp.search.Ranking#OCCAM} (the
  *     shortest consistent program, the model breaking ties) reproduces every hidden example; null
  *     when the task has no hidden examples
+ * @param modelCalls model calls the search made ({@link dev.lp.search.TwoLevelSearch.Outcome#modelCalls}:
+ *     encodes, latent steps, program steps), 0 when no model ran
  */
 public record TaskOutcome(
     boolean solved, int rank, String program, int returned, double[] distinct, long nanos, String error,
-    Boolean generalises, long pruned, boolean allBeamsDied, Boolean occamGeneralises) {
+    Boolean generalises, long pruned, boolean allBeamsDied, Boolean occamGeneralises, long modelCalls) {
+
+  /** An outcome without a count of model calls. */
+  public TaskOutcome(boolean solved, int rank, String program, int returned, double[] distinct, long nanos,
+      String error, Boolean generalises, long pruned, boolean allBeamsDied, Boolean occamGeneralises) {
+    this(solved, rank, program, returned, distinct, nanos, error, generalises, pruned, allBeamsDied, occamGeneralises,
+        0);
+  }
 
   /** An outcome where the answer is the same under both rankings. */
   public TaskOutcome(boolean solved, int rank, String program, int returned, double[] distinct, long nanos,
@@ -49,6 +58,9 @@ public record TaskOutcome(
     }
     if (nanos < 0) {
       throw new IllegalArgumentException("nanos must be >= 0, got " + nanos);
+    }
+    if (modelCalls < 0) {
+      throw new IllegalArgumentException("modelCalls must be >= 0, got " + modelCalls);
     }
     if ((Boolean.TRUE.equals(generalises) || Boolean.TRUE.equals(occamGeneralises)) && !solved) {
       throw new IllegalArgumentException("an unsolved outcome cannot generalise");

@@ -40,6 +40,9 @@ import java.util.Set;
  *   <li>Rows whose constraint states are equivalent ({@link TokenConstraint#equivalenceKey}) are
  *       merged: of the candidates that would survive a step, only the best-scoring one per key
  *       does, and the next candidate takes the freed slot.
+ *   <li>A row whose constraint state {@linkplain TokenConstraint#endsHere ends there} finishes at
+ *       once, complete, with EOS appended at no cost, where it would have survived; it takes no
+ *       live slot.
  *   <li>EOS is no candidate before {@link Settings#minTokens()} tokens were generated, so no
  *       hypothesis is shorter (latent beams: at least one code, as every code in training has).
  * </ul>
@@ -414,6 +417,13 @@ public final class BeamSearch {
         } else {
           if (constraint != null) {
             long state = constraint.advance(liveState[r], v);
+            if (constraint.endsHere(state)) {
+              // Finished where it would have survived, EOS free; its live slot goes to the next candidate.
+              int[] ended = Arrays.copyOf(seq, newLength + 1);
+              ended[newLength] = settings.eos();
+              now.add(hypothesis(ended, total, true));
+              continue;
+            }
             long key = constraint.equivalenceKey(state);
             if (key != TokenConstraint.NO_KEY && !keysThisStep.add(key)) {
               merged++; // a better-scoring equivalent row survives; this slot goes to the next candidate

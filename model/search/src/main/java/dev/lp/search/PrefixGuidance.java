@@ -44,6 +44,8 @@ public final class PrefixGuidance implements TokenConstraint {
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Long> keys = new HashMap<>();
   private final boolean[] grammarAllowed = new boolean[Tokens.VOCAB];
+  // firstStep: a hypothesis ends after its first complete expression.
+  private final boolean firstStep;
   private long pruned;
   private long executions;
 
@@ -53,10 +55,27 @@ public final class PrefixGuidance implements TokenConstraint {
    * @throws IllegalArgumentException for malformed examples ({@link Consistency#checkExamples})
    */
   public PrefixGuidance(List<String> inputs, List<String> outputs) {
+    this(inputs, outputs, false);
+  }
+
+  private PrefixGuidance(List<String> inputs, List<String> outputs, boolean firstStep) {
     Consistency.checkExamples(inputs, outputs);
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
+    this.firstStep = firstStep;
     nodes.add(new Node(TokenGrammar.start(), new int[inputs.size()], new int[0]));
+  }
+
+  /**
+   * One step of step-wise search ({@link Guidance#STEPWISE}): the same check on the first
+   * expression, and a hypothesis {@linkplain #endsHere ends} as soon as that expression is complete
+   * (its output a prefix of every example's output, non-empty on one), so the beam returns
+   * candidate first expressions, each ranked by its own tokens.
+   *
+   * @throws IllegalArgumentException for malformed examples ({@link Consistency#checkExamples})
+   */
+  public static PrefixGuidance firstStep(List<String> inputs, List<String> outputs) {
+    return new PrefixGuidance(inputs, outputs, true);
   }
 
   @Override
@@ -136,6 +155,12 @@ public final class PrefixGuidance implements TokenConstraint {
     return keys.computeIfAbsent(key, k -> (long) keys.size());
   }
 
+  @Override
+  public boolean endsHere(long state) {
+    Node n = node(state);
+    return firstStep && state != start() && n.partial.length == 0;
+  }
+
   /** Expression completions refused so far because their output broke an example's output. */
   public long pruned() {
     return pruned;
@@ -158,7 +183,7 @@ public final class PrefixGuidance implements TokenConstraint {
 
   @Override
   public String toString() {
-    return "prefix-guidance(" + inputs.size() + " examples)";
+    return (firstStep ? "first-step-guidance(" : "prefix-guidance(") + inputs.size() + " examples)";
   }
 
   private boolean complete(Node n) {

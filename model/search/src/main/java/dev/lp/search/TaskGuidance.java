@@ -18,6 +18,8 @@ import java.util.Optional;
  *       beam (immutable), so every finished program is consistent and the model only ranks. When
  *       the space was cut by its budget, is empty (the task is not expressible in the bounded DSL)
  *       or cannot be built, the beams fall back to prefix guidance and {@link #fallback()} says why.
+ *   <li>{@link Guidance#STEPWISE}: a fresh {@link PrefixGuidance#firstStep} per beam: one step of
+ *       {@link StepwiseSearch} on these examples (the remaining task of a partial program).
  * </ul>
  *
  * <p>Preparing version-space guidance costs up to its budget's time (the engine does it on its own
@@ -96,6 +98,7 @@ public final class TaskGuidance {
       case OFF -> TokenConstraint.programGrammar();
       case PREFIX -> new PrefixGuidance(inputs, outputs);
       case VERSIONSPACE -> spaceConstraint;
+      case STEPWISE -> PrefixGuidance.firstStep(inputs, outputs);
     };
   }
 

@@ -47,6 +47,17 @@ public interface TokenConstraint {
   }
 
   /**
+   * Whether a hypothesis that reaches {@code state} is finished there, as if EOS followed at no
+   * cost: the beam ends it at once (complete, EOS appended, its log-probability unchanged) instead
+   * of asking the model for a next token. Step-wise search ({@link PrefixGuidance#firstStep}) ends
+   * each hypothesis after its first expression this way, so a step is ranked by its own tokens,
+   * not by how likely the model thought the program ends there. The default: never.
+   */
+  default boolean endsHere(long state) {
+    return false;
+  }
+
+  /**
    * The exact DSL program grammar ({@link dev.lp.dsl.TokenGrammar}) over the 316 program tokens:
    * only prefixes of decodable programs, ending within the budget.
    */

@@ -57,6 +57,7 @@ public final class TwoLevelSearch {
    * @param programBeams program beams run
    * @param guidance the request's prepared guidance (effective mode, fallback, the enumerator's
    *     shortest program in version-space mode)
+   * @param encodes {@link SynthesisModel#encode} calls (one per search; step-wise: one per step search)
    */
   public record Outcome(
       List<Candidate> candidates,
@@ -68,11 +69,17 @@ public final class TwoLevelSearch {
       long pruned,
       int beamsDied,
       int programBeams,
-      TaskGuidance guidance) {
+      TaskGuidance guidance,
+      int encodes) {
     public Outcome {
       candidates = List.copyOf(candidates);
       latentCodes = latentCodes.stream().map(int[]::clone).toList();
       decoded = List.copyOf(decoded);
+    }
+
+    /** Model calls the search made: encodes, latent steps and program steps (each a batched forward call). */
+    public int modelCalls() {
+      return encodes + latentSteps + programSteps;
     }
   }
 
@@ -165,23 +172,32 @@ public final class TwoLevelSearch {
     if (budget == null) {
       throw new IllegalArgumentException("budget is null");
     }
-    int beamSize = budget.beamSize();
-    int latentBeams = budget.latentBeams();
     Consistency.checkExamples(inputs, outputs);
     if (listener == null) {
       throw new IllegalArgumentException("listener is null");
     }
-    ModelInfo info = model.info();
-    boolean lp = info.hasLatents();
     // The engine's default limits (lp.engine.version-space): eval builds what a worker would.
     TaskGuidance guidance = TaskGuidance.prepare(budget.guidance(), inputs, outputs);
+    if (budget.guidance() == Guidance.STEPWISE) {
+      return searchStepwise(inputs, outputs, budget, guidance, listener);
+    }
+    return searchOnce(inputs, outputs, budget, guidance, programLength, listener);
+  }
+
+  /** One two-level search: encode, latent beam, program beams under {@code guidance}. */
+  private Outcome searchOnce(List<String> inputs, List<String> outputs, SearchBudget budget, TaskGuidance guidance,
+      int programLength, CandidateListener listener) {
+    int beamSize = budget.beamSize();
+    int latentBeams = budget.latentBeams();
+    ModelInfo info = model.info();
+    boolean lp = info.hasLatents();
     try (SynthesisModel.Spec spec = model.encode(inputs, outputs)) {
       List<int[]> codes;
       int latentSteps = 0;
       if (lp) {
         LatentResult latent = searchLatents(spec, info, latentBeams, listener);
         if (latent.stopped) {
-          return new Outcome(List.of(), List.of(), latent.steps, 0, true, List.of(), 0, 0, 0, guidance);
+          return new Outcome(List.of(), List.of(), latent.steps, 0, true, List.of(), 0, 0, 0, guidance, 1);
         }
         codes = latent.codes;
         latentSteps = latent.steps;
@@ -205,6 +221,78 @@ public final class TwoLevelSearch {
       return searchPrograms(info, codes, width, guidance, listener, latentSteps, lp,
           i -> model.programDecoder(spec, new int[][] {codes.get(i)}));
     }
+  }
+
+  /**
+   * Step-wise re-synthesis ({@link StepwiseSearch}): each round, one two-level search per partial
+   * program on its remaining task, one after another (the engine runs them side by side; the
+   * candidates are the same, {@link StepwiseSearch} orders them). Finished programs are reported
+   * as their round ends.
+   */
+  private Outcome searchStepwise(List<String> inputs, List<String> outputs, SearchBudget budget, TaskGuidance guidance,
+      CandidateListener listener) {
+    ModelInfo info = model.info();
+    if (info.continuousLatents()) {
+      throw new IllegalArgumentException("model " + info.version() + " (kind " + info.kind() + ") needs the program's"
+          + " length, which a step-wise search does not know: guidance stepwise is for models with discrete or no"
+          + " latents");
+    }
+    StepwiseSearch core = new StepwiseSearch(inputs, outputs, budget, alpha);
+    List<Candidate> found = new ArrayList<>();
+    List<int[]> firstCodes = List.of();
+    int latentSteps = 0;
+    int programSteps = 0;
+    int encodes = 0;
+    long pruned = 0;
+    int died = 0;
+    int beams = 0;
+    boolean stopped = false;
+    while (!core.done() && !stopped) {
+      List<List<Candidate>> steps = new ArrayList<>();
+      for (List<String> rest : core.remaining()) {
+        List<Candidate> got = new ArrayList<>();
+        Outcome o = searchOnce(inputs, rest, budget, TaskGuidance.prepare(Guidance.STEPWISE, inputs, rest), 0,
+            new CandidateListener() {
+              @Override
+              public boolean onCandidate(Candidate c) {
+                got.add(c);
+                return true;
+              }
+
+              @Override
+              public boolean keepGoing() {
+                return listener.keepGoing();
+              }
+            });
+        if (core.rounds() == 0) {
+          firstCodes = o.latentCodes();
+        }
+        latentSteps += o.latentSteps();
+        programSteps += o.programSteps();
+        encodes += o.encodes();
+        pruned += o.pruned();
+        died += o.beamsDied();
+        beams += o.programBeams();
+        if (o.stoppedEarly()) {
+          stopped = true;
+          break;
+        }
+        steps.add(got);
+      }
+      if (stopped) {
+        break;
+      }
+      for (Candidate c : core.advance(steps)) {
+        found.add(c);
+        if (!listener.onCandidate(c)) {
+          stopped = true;
+          break;
+        }
+      }
+    }
+    found.sort(BY_SCORE);
+    return new Outcome(found, firstCodes, latentSteps, programSteps, stopped, found, pruned, died, beams, guidance,
+        encodes);
   }
 
   /**
@@ -289,6 +377,9 @@ public final class TwoLevelSearch {
     List<Beam> active = new ArrayList<>();
     List<Beam> all = new ArrayList<>();
     DistinctPrograms reported = new DistinctPrograms();
+    // A step search reports every beam's steps: the same step from two codes is kept once by
+    // StepwiseSearch, with its better score, whichever beam reported it first (as in the engine).
+    boolean everyReport = guidance.effective() == Guidance.STEPWISE;
     int steps = 0;
     boolean stopped = false;
     try {
@@ -325,7 +416,7 @@ public final class TwoLevelSearch {
           Beam b = active.get(i);
           ProgramSearch.Step step = b.search.update(plans.get(i), out.get(i));
           for (Candidate c : step.report()) {
-            if (reported.firstTime(c) && !listener.onCandidate(c)) {
+            if ((everyReport || reported.firstTime(c)) && !listener.onCandidate(c)) {
               stopped = true;
               break;
             }
@@ -348,7 +439,7 @@ public final class TwoLevelSearch {
     long pruned = all.stream().mapToLong(b -> b.search.pruned()).sum();
     int died = (int) all.stream().filter(b -> b.search.diedEmpty()).count();
     return new Outcome(distinct(decoded), lp ? codes : List.of(), latentSteps, steps, stopped, decoded, pruned,
-        died, all.size(), guidance);
+        died, all.size(), guidance, 1);
   }
 
   /** Every beam's results, best score first. */

@@ -304,6 +304,53 @@ class BeamSearchTest {
   }
 
   @Test
+  void aStateThatEndsHereFinishesAtOnceWithAFreeEosAndFreesItsSlot() {
+    // The state after token 5 ends there (as a step of step-wise search ends after its expression).
+    // The model gives EOS almost nothing after 5, which would lose that hypothesis in a plain beam.
+    TokenConstraint endsAfter5 = new TokenConstraint() {
+      @Override
+      public int vocab() {
+        return VOCAB;
+      }
+
+      @Override
+      public long start() {
+        return 0;
+      }
+
+      @Override
+      public long advance(long state, int token) {
+        return token == 5 ? 1 : 0;
+      }
+
+      @Override
+      public void allowed(long state, int budget, boolean[] allowed) {
+        Arrays.fill(allowed, state == 0);
+      }
+
+      @Override
+      public boolean endsHere(long state) {
+        return state == 1;
+      }
+    };
+    Function<int[], float[]> model = prefix -> prefix.length == 0
+        ? row(Map.of(5, 0.6, 3, 0.3, 4, 0.1))
+        : row(Map.of(EOS, 0.001, 3, 0.499, 4, 0.5));
+    BeamSearch bs = new BeamSearch(settings(2, 6, 0.0).withConstraint(endsAfter5));
+    Plan p0 = bs.schedule();
+    Update u = bs.update(p0, new float[][] {model.apply(new int[0])});
+    assertEquals(1, u.finished().size());
+    Hypothesis ended = u.finished().get(0);
+    assertArrayEquals(new int[] {5, EOS}, ended.tokens());
+    assertTrue(ended.complete());
+    assertEquals(Math.log(0.6), ended.logProb(), 1e-6, "EOS costs nothing");
+    assertArrayEquals(new int[] {2, 2}, new int[] {u.parents().length, bs.liveRows()},
+        "it took no live slot: tokens 3 and 4 both go on");
+    List<Hypothesis> all = run(new BeamSearch(settings(2, 6, 0.0).withConstraint(endsAfter5)), model);
+    assertArrayEquals(new int[] {5, EOS}, all.get(0).tokens(), "the best result: " + all);
+  }
+
+  @Test
   void rejectsMisuseAndBadInput() {
     BeamSearch bs = new BeamSearch(settings(2, 10, 0.6));
     Plan p0 = bs.schedule();

@@ -67,7 +67,7 @@ public final class BenchFailoverCommand implements Callable<Integer> {
       description = "each request's deadline, counted from its send (default: ${DEFAULT-VALUE})")
   long deadlineMs;
 
-  @Option(names = "--step-delay", defaultValue = "300ms",
+  @Option(names = "--step-delay", defaultValue = "150ms",
       description = "the workers serve the scripted stand-in model taking this long per model step, so requests stay "
           + "in flight (default: ${DEFAULT-VALUE})")
   String stepDelay;

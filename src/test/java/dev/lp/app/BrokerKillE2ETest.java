@@ -71,8 +71,10 @@ class BrokerKillE2ETest {
         long open = events.values().stream().filter(es -> es.stream().noneMatch(SynthesisEvent::hasFinished)).count();
         assertTrue(open > 0, "requests in flight at the kill");
         assertTrue(broker.kill(), "the broker is gone after kill -9");
+        long killed = System.nanoTime();
         Thread.sleep(2_000);
         children.set(0, broker(port)); // the same port and data directory
+        long downMs = (System.nanoTime() - killed) / 1_000_000;
         end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < end && !events.values().stream().allMatch(es -> es.stream()
             .anyMatch(SynthesisEvent::hasFinished))) {
@@ -83,13 +85,15 @@ class BrokerKillE2ETest {
         while (System.nanoTime() < tail) {
           client.poll(Duration.ofMillis(100), rec -> events.get(rec.event().getRequestId()).add(rec.event()));
         }
-        System.out.println("broker kill -9 with " + open + " of " + REQUESTS + " requests in flight");
+        System.out.println("broker kill -9 with " + open + " of " + REQUESTS + " requests in flight; back after "
+            + downMs + " ms");
       }
       for (var e : events.entrySet()) {
         long finished = e.getValue().stream().filter(SynthesisEvent::hasFinished).count();
         assertEquals(1, finished, e.getKey() + " gets exactly one Finished: " + e.getValue());
       }
       for (ChildJvm c : children.subList(1, children.size())) {
+        // Events wait in the producer for lp.kafka.publisher.delivery-timeout (120 s): a worker rides out a restart.
         assertTrue(c.isAlive(), c.name() + " survived the broker's restart:\n" + c.output());
       }
     } finally {

@@ -369,7 +369,12 @@ public final class BenchFuzzCommand implements Callable<Integer> {
           h.sample().rssKb()));
     }
     md.append("\nHeap read with `jcmd PID GC.run` then `GC.heap_info` (used, after the collection); resident set from "
-        + "/proc/PID/status.\n");
+        + "/proc/PID/status. Samples taken during the run include what is in flight at that moment (up to "
+        + window + " records, oversized ones up to 900 KB, the consumer's fetched batches, version spaces being "
+        + "built); the first and last samples are taken with nothing in flight.\n\n");
+    md.append("The valid requests carry deadlines of 1–3 s (FuzzRecords.valid): on a loaded machine most of them "
+        + "spend it waiting for the worker's one version-space thread and are answered DEADLINE, which is a normal "
+        + "answer (the point here is that every record gets exactly one).\n");
     return md.toString();
   }
 }

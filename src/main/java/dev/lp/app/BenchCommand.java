@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Measures a component and records the numbers in a results file (default runs/RESULTS.md).",
     subcommands = {BenchDslCommand.class, BenchEngineCommand.class, BenchVsaCommand.class, BenchFailoverCommand.class,
-        BenchFuzzCommand.class})
+        BenchFuzzCommand.class, BenchCapacityCommand.class})
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;

@@ -8,8 +8,6 @@ import dev.lp.data.SamplerConfig;
 import dev.lp.data.TaskSampler;
 import dev.lp.dsl.Task;
 import dev.lp.protocol.Example;
-import dev.lp.protocol.Guidance;
-import dev.lp.protocol.Ranking;
 import dev.lp.protocol.SynthesisRequest;
 import dev.lp.protocol.Topics;
 import java.io.ByteArrayOutputStream;

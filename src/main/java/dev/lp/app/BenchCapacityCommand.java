@@ -245,7 +245,9 @@ public final class BenchCapacityCommand implements Callable<Integer> {
               : "at the next level p99 reached the deadline."));
     }
     md.append("\nLatency is the client's clock from just before the send to the Finished event; requests/s is "
-        + "answered / (first send → last Finished) of the level.\n");
+        + "answered / (first send → last Finished) of the level. Past the knee requests/s still rises, but it counts "
+        + "requests cut at their deadline (DEADLINE, or SOLVED by what was found when the deadline came): not "
+        + "capacity.\n");
     return md.toString();
   }
 }

@@ -37,15 +37,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lp bench capacity}: one worker (wired as {@code lp serve} wires it) behind a real broker,
- * loaded at rising concurrency (requests kept in flight by the client); the knee is the last level
- * before requests start to be answered DEADLINE, and its requests/s is one worker's capacity. Writes
+ * loaded at rising concurrency (requests kept in flight by the client) until the p99 latency
+ * reaches the deadline, i.e. requests start to be answered DEADLINE instead of searched to their
+ * end; the knee is the last level below it, and its requests/s is one worker's capacity. Writes
  * section "capacity-knee" of the results file.
  */
 @Command(
     name = "capacity",
     mixinStandardHelpOptions = true,
-    description = "Loads one worker through a real broker at rising concurrency; records p50/p99 and requests/s per "
-        + "level and the knee (the last level before requests are answered DEADLINE) in section capacity-knee.")
+    description = "Loads one worker through a real broker at rising concurrency until p99 latency reaches the "
+        + "deadline; records requests/s at the knee in section capacity-knee of the results file.")
 public final class BenchCapacityCommand implements Callable<Integer> {
 
   static final String SECTION = "capacity-knee";
@@ -128,12 +129,10 @@ public final class BenchCapacityCommand implements Callable<Integer> {
       models.current().close();
     }
     String loadAfter = Machine.loadAverage();
-    // The last level before the first at which a request is answered DEADLINE (or not at all). Not
-    // "p99 < deadline": with Occam ranking a search runs until its deadline on a hard task even alone,
-    // then answers SOLVED or EXHAUSTED with what it found, so p99 sits at the deadline at every level.
+    // The last level before the first whose p99 reaches the deadline.
     Level knee = null;
     for (Level l : done) {
-      if (l.deadlines() > 0) {
+      if (l.p99() >= deadlineMs) {
         break;
       }
       knee = l;
@@ -141,9 +140,9 @@ public final class BenchCapacityCommand implements Callable<Integer> {
     Path file = results.toAbsolutePath().normalize();
     new ResultsDoc(file).putSection(section, section(done, knee, version, partitions, conf, loadBefore, loadAfter));
     PrintWriter out = spec.commandLine().getOut();
-    out.println(knee == null ? "requests answered DEADLINE already at the lowest level"
-        : String.format(Locale.ROOT, "knee at %d in flight: %.2f requests/s per worker (no DEADLINE; p99 %,d ms)",
-            knee.concurrency(), knee.perSecond(), knee.p99()));
+    out.println(knee == null ? "no level kept p99 under the deadline"
+        : String.format(Locale.ROOT, "knee at %d in flight: %.2f requests/s per worker (p99 %,d ms < deadline %,d ms)",
+            knee.concurrency(), knee.perSecond(), knee.p99(), deadlineMs));
     out.println("wrote section " + section + " of " + file);
     out.flush();
     return 0;
@@ -220,10 +219,8 @@ public final class BenchCapacityCommand implements Callable<Integer> {
             + "version %s; intake max-in-flight %d, batch max-size %d), the client in the same JVM keeping the "
             + "level's number of requests in flight. %d sampled tasks per level (seed %d, paper sampler), B = %d, "
             + "the worker's default guidance and ranking, deadline %,d ms from the send. The knee is the last level "
-            + "before the first at which requests are answered DEADLINE (their search found nothing in time: they "
-            + "waited for the model or the version-space thread). Not the level where p99 reaches the deadline: "
-            + "with Occam ranking a search on a hard task runs until its deadline even alone and then answers "
-            + "SOLVED or EXHAUSTED with what it found, so p99 is near the deadline at every level. **The machine was shared "
+            + "before the first whose p99 reaches the deadline (requests answered DEADLINE instead of searched to "
+            + "their end). **The machine was shared "
             + "with training runs and other jobs (load average above), so these are pessimistic figures for a "
             + "2-core box, not a dedicated worker's.**%n%n",
         partitions, model, version, conf.getInt("lp.kafka.intake.max-in-flight"), conf.getInt("lp.engine.batch.max-size"),
@@ -239,14 +236,13 @@ public final class BenchCapacityCommand implements Callable<Integer> {
     }
     md.append('\n');
     if (knee == null) {
-      md.append("Requests were answered DEADLINE already at the lowest level: the knee is below it.\n");
+      md.append("No level kept every request within the deadline: the knee is below the lowest level measured.\n");
     } else {
       md.append(String.format(Locale.ROOT,
-          "**Knee: %d requests in flight, %.2f requests/s per worker** (no request answered DEADLINE; p99 %,d ms, "
-              + "deadline %,d ms); %s%n",
+          "**Knee: %d requests in flight, %.2f requests/s per worker** (p99 %,d ms against the %,d ms deadline); %s%n",
           knee.concurrency(), knee.perSecond(), knee.p99(), deadlineMs,
           done.get(done.size() - 1) == knee ? "the highest level measured, so the knee may lie higher."
-              : "at the next level requests were answered DEADLINE."));
+              : "at the next level p99 reached the deadline."));
     }
     md.append("\nLatency is the client's clock from just before the send to the Finished event; requests/s is "
         + "answered / (first send → last Finished) of the level. Past the knee requests/s still rises, but it counts "

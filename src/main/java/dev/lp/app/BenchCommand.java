@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures a component and records the numbers in a results file (default runs/RESULTS.md).",
-    subcommands = {BenchDslCommand.class, BenchEngineCommand.class, BenchVsaCommand.class})
+    subcommands = {BenchDslCommand.class, BenchEngineCommand.class, BenchVsaCommand.class, BenchFailoverCommand.class,
+        BenchFuzzCommand.class, BenchCapacityCommand.class})
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;

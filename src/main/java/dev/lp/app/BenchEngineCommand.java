@@ -163,7 +163,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
       log.flush();
       InstrumentedModel model = new InstrumentedModel(opened.model());
       boolean latent = model.info().hasLatents();
-      loadBefore = loadAverage();
+      loadBefore = Machine.loadAverage();
       EngineRun run = runEngine(conf, model, requests("warm-", warm, latent), requests("bench-", measured, latent), log);
 
       log.println("direct batching measurement...");
@@ -179,7 +179,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
         batching.add(BatchingBench.measure(opened.model(), measured.subList(0, 1), beam, 1, steps, 5));
       }
 
-      loadAfter = loadAverage();
+      loadAfter = Machine.loadAverage();
       Path resultsFile = results.toAbsolutePath().normalize();
       Path plotDir = resultsFile.getParent().resolve("plots");
       Files.createDirectories(plotDir);
@@ -586,15 +586,6 @@ public final class BenchEngineCommand implements Callable<Integer> {
   private static long engineCpu(EngineRun run) {
     return Math.max(0, run.cpu().get(CpuAccount.Role.MODEL_THREAD.label) - run.port().modelThreadCpuNanos())
         + run.cpu().get(CpuAccount.Role.ENGINE_ACTORS.label) + run.cpu().get(CpuAccount.Role.KAFKA_EDGE.label);
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " / " + f[1] + " / " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 
   /** A percentile of a microsecond histogram, in ms. */

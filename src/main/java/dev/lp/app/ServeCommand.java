@@ -32,7 +32,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON file whose keys override the defaults.")
   Path config;
 
-  @Option(names = "--model", description = "shipped | shipped:baseline | checkpoint:DIR | scripted | scripted:TASKS.jsonl. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--model", description = "shipped | shipped:baseline | checkpoint:DIR | scripted | scripted:TASKS.jsonl"
+      + " | scripted@DELAY (the stand-in taking DELAY, e.g. 300ms, per model step). Default: ${DEFAULT-VALUE}.")
   String model = "shipped";
 
   @Option(names = "--no-reload", description = "Serve --model only; do not follow lp.checkpoints for newer checkpoints.")

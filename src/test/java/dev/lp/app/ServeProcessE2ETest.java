@@ -4,18 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lp.app.bench.ChildJvm;
 import dev.lp.app.kafka.EmbeddedKafka;
 import dev.lp.app.models.Models;
 import dev.lp.app.kafka.Worker;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -49,57 +48,9 @@ class ServeProcessE2ETest {
     }
   }
 
-  /** A child `lp serve` whose output is collected; returns once it printed that it serves. */
-  private record Child(Process process, StringBuffer output, Thread reader) {
-    /** Everything the child printed, once it has exited and its output is read to the end. */
-    String finalOutput() throws InterruptedException {
-      reader.join(10_000);
-      return output.toString();
-    }
-  }
-
-  private Child serve(String group) throws Exception {
-    return child("worker serving", "dev.lp.app.Main", "serve",
-        "--bootstrap", kafka.bootstrapServers(), "--group", group, "--model", "scripted", "--no-reload");
-  }
-
-  /** A child JVM on this test's classpath running {@code mainClass}; returns once a line starts with {@code ready}. */
-  private Child child(String ready, String mainClass, String... args) throws Exception {
-    // Surefire may run tests from a manifest-only jar; it names the real classpath here.
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", cp, mainClass));
-    command.addAll(List.of(args));
-    var pb = new ProcessBuilder(command).redirectErrorStream(true);
-    var process = pb.start();
-    var output = new StringBuffer();
-    var serving = new CompletableFuture<Boolean>();
-    var reader = new Thread(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          output.append(line).append('\n');
-          if (line.startsWith(ready)) {
-            serving.complete(true);
-          }
-        }
-      } catch (Exception e) {
-        // the child is gone
-      }
-      serving.complete(false);
-    });
-    reader.setDaemon(true);
-    reader.start();
-    boolean up;
-    try {
-      up = serving.get(READY.toSeconds(), TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      up = false;
-    }
-    if (!up) {
-      process.destroyForcibly();
-      throw new AssertionError("the child " + mainClass + " did not print '" + ready + "':\n" + output);
-    }
-    return new Child(process, output, reader);
+  private ChildJvm serve(String group) {
+    return ChildJvm.lp("lp serve", "worker serving", READY, List.of("-Xmx1g"), Map.of(),
+        "serve", "--bootstrap", kafka.bootstrapServers(), "--group", group, "--model", "scripted", "--no-reload");
   }
 
   @Test
@@ -148,7 +99,8 @@ class ServeProcessE2ETest {
   @Test
   void aRequestWhoseWorkerIsKilledIsAnsweredByAnotherWithWhatIsLeftOfItsDeadline() throws Exception {
     String group = "failover-request-group";
-    var slow = child("ready", SlowWorkerMain.class.getName(), kafka.bootstrapServers(), group);
+    var slow = ChildJvm.start("slow worker", "ready", READY, List.of("-Xmx1g"), Map.of(), SlowWorkerMain.class.getName(),
+        kafka.bootstrapServers(), group);
     var fast = Models.scripted(List.of(), Duration.ZERO);
     Worker survivor = null;
     var err = new ByteArrayOutputStream();

@@ -133,22 +133,29 @@ final class Session extends AbstractBehavior<Session.Command> {
       ctx.watch(latent);
       guidanceReady = g -> latent.tell(new LatentBeam.GuidanceReady(g));
     }
-    prepareGuidance(ctx, validator.settings(), budget.search().guidance(), inputs, outputs);
-    return new Session(ctx, stream, budget, stats, verifier, worker, guidanceReady, inputs, outputs, lease);
+    var ended = new java.util.concurrent.atomic.AtomicBoolean();
+    prepareGuidance(ctx, validator.settings(), budget.search().guidance(), inputs, outputs, ended);
+    return new Session(ctx, stream, budget, stats, verifier, worker, guidanceReady, inputs, outputs, lease, ended);
   }
 
   /**
    * Prepares the request's guidance: at once for off/prefix, on the version-space dispatcher for a
-   * version space (up to its budget's time), while the latent beam runs.
+   * version space (up to its budget's time), while the latent beam runs. Builds run one at a time:
+   * one whose request has {@code ended} by the time its turn comes is skipped, so a burst of requests
+   * that expire while queued does not hold later requests behind builds nobody will use.
    */
   private static void prepareGuidance(ActorContext<Command> ctx, EngineSettings settings, Guidance mode,
-      List<String> inputs, List<String> outputs) {
+      List<String> inputs, List<String> outputs, java.util.concurrent.atomic.AtomicBoolean ended) {
     java.util.concurrent.CompletionStage<TaskGuidance> prepared;
     if (mode == Guidance.VERSIONSPACE) {
       var executor = ctx.getSystem().dispatchers()
           .lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("lp.engine.version-space-dispatcher"));
-      prepared = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> TaskGuidance.prepare(mode, inputs, outputs, settings.versionSpace()), executor);
+      prepared = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        if (ended.get()) {
+          throw new java.util.concurrent.CancellationException("the request ended before its version space was built");
+        }
+        return TaskGuidance.prepare(mode, inputs, outputs, settings.versionSpace());
+      }, executor);
     } else {
       prepared = java.util.concurrent.CompletableFuture.completedFuture(TaskGuidance.prepare(mode, inputs, outputs));
     }
@@ -162,6 +169,8 @@ final class Session extends AbstractBehavior<Session.Command> {
   private final RequestStats stats;
   // The model this request started on, held until the ModelWorker has closed the request's handles.
   private final ModelSource.Lease lease;
+  // Set when this session stops: its version space, if still queued, is not built.
+  private final java.util.concurrent.atomic.AtomicBoolean ended;
   private final ActorRef<Verifier.Command> verifier;
   private final ActorRef<Verifier.Verified> verifiedAdapter;
   private final ActorRef<ModelWorker.Command> worker;
@@ -192,9 +201,11 @@ final class Session extends AbstractBehavior<Session.Command> {
       java.util.function.Consumer<TaskGuidance> guidanceReady,
       List<String> inputs,
       List<String> outputs,
-      ModelSource.Lease lease) {
+      ModelSource.Lease lease,
+      java.util.concurrent.atomic.AtomicBoolean ended) {
     super(ctx);
     this.lease = lease;
+    this.ended = ended;
     this.worker = worker;
     this.guidanceReady = guidanceReady;
     this.inputs = inputs;
@@ -223,6 +234,7 @@ final class Session extends AbstractBehavior<Session.Command> {
 
   private Behavior<Command> onPostStop(PostStop s) {
     // Beams are stopped by now; whatever model handles they still held are closed here.
+    ended.set(true);
     worker.tell(new ModelWorker.ReleaseRequest(stats, lease));
     return this;
   }

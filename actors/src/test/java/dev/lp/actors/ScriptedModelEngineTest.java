@@ -385,4 +385,44 @@ class ScriptedModelEngineTest {
     var served = collect(fresh);
     assertEquals(Finished.Status.SOLVED, served.get(served.size() - 1).getFinished().getStatus());
   }
+
+  /**
+   * Version spaces are built one at a time (lp.engine.version-space-dispatcher), each up to its CPU
+   * budget. A request that ended (here: its deadline passed) before its build started must not build
+   * it: else every expired request's build still runs, and a request arriving after them waits
+   * behind builds nobody will use (found by `lp bench fuzz`: after a burst of short-deadline
+   * requests a valid one on an idle worker was answered DEADLINE).
+   */
+  @Test
+  void theVersionSpacesOfRequestsThatEndedBeforeTheirBuildAreNotBuilt() {
+    var model = ScriptedModel.builder().baseline().task(IN, OUT, List.of(entry(new int[0], "GetToken(NUMBER, 1)")))
+        .build();
+    var engine = testKit.spawn(Engine.create(EngineTest.settings(32), ModelSource.fixed(model)));
+    // Builds that spend the whole 1 s CPU budget (the DAG is cut): 20 of them are at least 20 s of builds.
+    String in1 = "Ab Cd Ef Gh Ij Kl Mn Op Qr St Uv Wx Yz 12 34 56 78 90 ab cd ef gh ij kl mn op qr st uv wx yz";
+    String out1 = "Yz.Ab,12 Cd;34 Ef/56 Gh 78 Ij 90 Kl ab Mn cd Op ef Qr gh St ij Uv kl Wx mn yz";
+    String in2 = "Zy Xw Vu Ts Rq Po Nm Lk Ji Hg Fe Dc Ba 98 76 54 32 10 zy xw vu ts rq po nm lk ji hg fe dc ba";
+    String out2 = "Ba.Zy,98 Xw;76 Vu/54 Ts 32 Rq 10 Po zy Nm xw Lk vu Ji ts Hg rq Fe po ba";
+    var versionSpace = Options.newBuilder().setGuidance(dev.lp.protocol.Guidance.GUIDANCE_VERSIONSPACE);
+    List<TestProbe<SynthesisEvent>> hard = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      TestProbe<SynthesisEvent> p = testKit.createTestProbe();
+      engine.tell(new Engine.Submit(EngineTest.request("hard-" + i, versionSpace.clone().setDeadlineMs(200).build(),
+          in1, out1, in2, out2), p.ref()::tell));
+      hard.add(p);
+    }
+    for (var p : hard) {
+      var events = collect(p);
+      assertEquals(Finished.Status.DEADLINE, events.get(events.size() - 1).getFinished().getStatus(), events.toString());
+    }
+    TestProbe<SynthesisEvent> fresh = testKit.createTestProbe();
+    engine.tell(new Engine.Submit(EngineTest.numbers("after-expired", versionSpace.clone().setDeadlineMs(15_000)
+        .build()), fresh.ref()::tell));
+    List<SynthesisEvent> events = new ArrayList<>();
+    do {
+      events.add(fresh.receiveMessage(Duration.ofSeconds(20)));
+    } while (events.get(events.size() - 1).getKindCase() != KindCase.FINISHED);
+    assertEquals(Finished.Status.SOLVED, events.get(events.size() - 1).getFinished().getStatus(),
+        "served within its 15 s, not queued behind 20 s of builds for expired requests: " + events);
+  }
 }

@@ -172,26 +172,39 @@ public final class SynthesisClient implements AutoCloseable {
     var open = new HashSet<>(requestIds);
     long end = System.nanoTime() + timeout.toNanos();
     while (!open.isEmpty() && System.nanoTime() < end) {
-      for (var r : consumer.poll(Duration.ofMillis(50))) {
-        SynthesisEvent e;
-        try {
-          e = SynthesisEvent.parseFrom(r.value());
-        } catch (InvalidProtocolBufferException ex) {
-          continue; // not ours to judge: another producer's garbage on the results topic
-        }
-        var list = out.get(e.getRequestId());
+      poll(Duration.ofMillis(50), rec -> {
+        var list = out.get(rec.event().getRequestId());
         if (list == null) {
-          continue;
+          return;
         }
-        var rec = new Received(e, System.currentTimeMillis());
         list.add(rec);
         onEvent.accept(rec);
-        if (e.hasFinished()) {
-          open.remove(e.getRequestId());
+        if (rec.event().hasFinished()) {
+          open.remove(rec.event().getRequestId());
         }
-      }
+      });
     }
     return out;
+  }
+
+  /**
+   * One poll of lp.results: hands every event that arrives within {@code timeout} (any request's)
+   * to {@code onEvent}, in arrival order, and returns how many there were. Records that are not
+   * SynthesisEvents (another producer's garbage) are skipped.
+   */
+  public int poll(Duration timeout, Consumer<Received> onEvent) {
+    int n = 0;
+    for (var r : consumer.poll(timeout)) {
+      SynthesisEvent e;
+      try {
+        e = SynthesisEvent.parseFrom(r.value());
+      } catch (InvalidProtocolBufferException ex) {
+        continue; // not ours to judge
+      }
+      onEvent.accept(new Received(e, System.currentTimeMillis()));
+      n++;
+    }
+    return n;
   }
 
   @Override

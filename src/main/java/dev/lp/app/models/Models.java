@@ -24,7 +24,8 @@ import java.util.List;
  *
  * <p>Accepted values: {@code scripted} (a stand-in that "finds" the demo tasks' programs, see
  * {@link DemoTasks}), {@code scripted:FILE} (also the tasks of a tasks JSONL file, each with its
- * own program) and {@code checkpoint:DIR} (a trained model; see {@link #fromCheckpoint}).
+ * own program), {@code scripted@DELAY} (the stand-in taking DELAY per model step: requests stay in
+ * flight long enough to kill a worker under them, for the failover benchmark) and {@code checkpoint:DIR} (a trained model; see {@link #fromCheckpoint}).
  */
 public final class Models {
   private Models() {}
@@ -43,6 +44,9 @@ public final class Models {
     if (spec.equals("scripted")) {
       return ModelSource.fixed(scripted(List.of(), Duration.ZERO));
     }
+    if (spec.startsWith("scripted@")) {
+      return ModelSource.fixed(scripted(List.of(), stepDelay(spec.substring("scripted@".length()))));
+    }
     if (spec.startsWith("scripted:")) {
       return ModelSource.fixed(scripted(List.of(Path.of(spec.substring("scripted:".length()))), Duration.ZERO));
     }
@@ -54,7 +58,29 @@ public final class Models {
 
   /** The values {@link #open} understands. */
   public static final String CHOICES =
-      "shipped (the Latent Programmer in this build), shipped:baseline, checkpoint:DIR, scripted or scripted:FILE";
+      "shipped (the Latent Programmer in this build), shipped:baseline, checkpoint:DIR, scripted, scripted:FILE"
+          + " or scripted@DELAY (the stand-in taking DELAY, e.g. 300ms, per model step)";
+
+  /**
+   * The per-step delay of {@code scripted@DELAY}, in the config's duration syntax ({@code 300ms});
+   * at most 10 s, so a request still ends.
+   */
+  static Duration stepDelay(String text) {
+    String bad = "--model scripted@" + text + ": the step delay must be a duration with a unit, 0..10s (e.g. 300ms)";
+    if (text.isEmpty() || !Character.isLetter(text.charAt(text.length() - 1))) {
+      throw new IllegalArgumentException(bad);
+    }
+    Duration d;
+    try {
+      d = com.typesafe.config.ConfigFactory.parseString("d = \"" + text.replace("\"", "") + "\"").getDuration("d");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException(bad);
+    }
+    if (d.isNegative() || d.compareTo(Duration.ofSeconds(10)) > 0) {
+      throw new IllegalArgumentException(bad);
+    }
+    return d;
+  }
 
   /**
    * A checkpoint shipped inside the application jar under {@code /models/KIND/}: copied to a

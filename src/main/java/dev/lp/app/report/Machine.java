@@ -30,4 +30,14 @@ public final class Machine {
     }
     return "unknown CPU";
   }
+
+  /** The 1/5/15-minute load averages of the whole machine ("3.98 / 2.16 / 0.91"), or "unknown". */
+  public static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " / " + f[1] + " / " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
 }

@@ -20,8 +20,6 @@ import dev.lp.protocol.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -207,13 +205,7 @@ public final class BenchCapacityCommand implements Callable<Integer> {
 
   private String section(List<Level> done, Level knee, String version, int partitions, Config conf, String loadBefore,
       String loadAfter) {
-    var md = new StringBuilder();
-    md.append("## Capacity of one worker: the knee (`lp bench capacity`)\n\n");
-    md.append("Command: `").append(CommandText.of(spec)).append("`  \n");
-    md.append("Machine: ").append(Machine.describe()).append("  \n");
-    md.append("Load average (1/5/15 min, whole machine) before the run: ").append(loadBefore).append("; after: ")
-        .append(loadAfter).append("  \n");
-    md.append("Written: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
+    var md = ResultsDoc.head("Capacity of one worker: the knee (`lp bench capacity`)", CommandText.of(spec), loadBefore, loadAfter);
     md.append(String.format(Locale.ROOT,
         "Set-up: an in-JVM KRaft broker (%d partitions) and one worker started as `lp serve` starts it (model `%s`, "
             + "version %s; intake max-in-flight %d, batch max-size %d), the client in the same JVM keeping the "

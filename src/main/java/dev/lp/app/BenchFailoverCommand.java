@@ -14,8 +14,6 @@ import dev.lp.protocol.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -349,13 +347,7 @@ public final class BenchFailoverCommand implements Callable<Integer> {
 
   private String section(List<Round> rounds, String bootstrap, int partitions, String session, Duration failover,
       Duration grace, Duration bound, String loadBefore, String loadAfter) {
-    var md = new StringBuilder();
-    md.append("## Failover after kill -9 of a worker (`lp bench failover`)\n\n");
-    md.append("Command: `").append(CommandText.of(spec)).append("`  \n");
-    md.append("Machine: ").append(Machine.describe()).append("  \n");
-    md.append("Load average (1/5/15 min, whole machine) before the run: ").append(loadBefore).append("; after: ")
-        .append(loadAfter).append("  \n");
-    md.append("Written: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
+    var md = ResultsDoc.head("Failover after kill -9 of a worker (`lp bench failover`)", CommandText.of(spec), loadBefore, loadAfter);
     md.append(String.format(Locale.ROOT,
         "Set-up: an in-JVM KRaft broker (%s, %d partitions of %s); two `lp serve` worker processes (JVM -Xmx%s, "
             + "`--model scripted@%s --no-reload`: the scripted stand-in model taking %s per model step, so searches "

@@ -16,8 +16,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -325,13 +323,7 @@ public final class BenchFuzzCommand implements Callable<Integer> {
 
   private String section(Tally t, List<HeapAt> heap, long growth, boolean bounded, String after, boolean alive,
       String bootstrap, int partitions, long wallMs, String loadBefore, String loadAfter) {
-    var md = new StringBuilder();
-    md.append("## Fuzzing a worker through the broker (`lp bench fuzz`)\n\n");
-    md.append("Command: `").append(CommandText.of(spec)).append("`  \n");
-    md.append("Machine: ").append(Machine.describe()).append("  \n");
-    md.append("Load average (1/5/15 min, whole machine) before the run: ").append(loadBefore).append("; after: ")
-        .append(loadAfter).append("  \n");
-    md.append("Written: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
+    var md = ResultsDoc.head("Fuzzing a worker through the broker (`lp bench fuzz`)", CommandText.of(spec), loadBefore, loadAfter);
     md.append(String.format(Locale.ROOT,
         "Set-up: an in-JVM KRaft broker (%s, %d partitions); one `lp serve` worker process (JVM -Xmx%s, `--model "
             + "scripted --no-reload`); this JVM sends %,d records (seed %d) to lp.requests with a raw producer, each "

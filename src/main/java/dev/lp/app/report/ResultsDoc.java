@@ -73,4 +73,21 @@ public final class ResultsDoc {
       throw new UncheckedIOException("cannot update " + file, ex);
     }
   }
+
+  /**
+   * The head every measured section starts with: its title, the command that wrote it, the machine,
+   * the machine's load average before and after the run (process benches, where other load moves the
+   * numbers), and when it was written.
+   */
+  public static StringBuilder head(String title, String command, String loadBefore, String loadAfter) {
+    StringBuilder md = new StringBuilder();
+    md.append("## ").append(title).append("\n\n");
+    md.append("Command: `").append(command).append("`  \n");
+    md.append("Machine: ").append(Machine.describe()).append("  \n");
+    md.append("Load average (1/5/15 min, whole machine) before the run: ").append(loadBefore).append("; after: ")
+        .append(loadAfter).append("  \n");
+    md.append("Written: ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        .append("\n\n");
+    return md;
+  }
 }

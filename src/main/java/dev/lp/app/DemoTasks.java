@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The example tasks of `lp demo`: the paper's Figure 1, Figure 4 and the Figure 8 tasks, with their
- * I/O copied from shared/paper/latent-programmer.txt and the programs the paper reports, then three
+ * I/O copied from the paper (Hong et al., ICML 2021, arXiv:2012.00377) and the programs the paper reports, then three
  * everyday one-expression tasks.
  */
 public final class DemoTasks {

@@ -2,7 +2,7 @@ package dev.lp.data;
 
 /**
  * The knobs of the task distribution. {@link #paper()} is the Latent Programmer training
- * distribution (shared/docs/DSL.md, "The task sampler"); curricula shrink it by changing limits,
+ * distribution (docs/DSL.md, "The task sampler"); curricula shrink it by changing limits,
  * for example {@code paper().withMaxExpressions(3).withMaxInputLength(30)}.
  *
  * <p>Every instance is valid: the constructor rejects limits the sampler cannot honour with an

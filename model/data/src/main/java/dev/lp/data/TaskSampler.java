@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * Samples RobustFill tasks (4 inputs, their outputs, the program) from the Latent Programmer
- * training distribution, following shared/docs/DSL.md "The task sampler" and the LP-era
+ * training distribution, following docs/DSL.md "The task sampler" and the LP-era
  * reference sampler it describes.
  *
  * <p>Contract: {@link #sample(long, long)} is a pure function of (config, seed, index): it seeds

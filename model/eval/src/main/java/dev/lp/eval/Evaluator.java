@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * Runs the paper's evaluation of one model: for each task and each budget, a full {@link
- * TwoLevelSearch} and the accuracy test of shared/docs/DSL.md (solved when some returned program
+ * TwoLevelSearch} and the accuracy test of docs/DSL.md (solved when some returned program
  * reproduces every given output). The search is never stopped at the first consistent program, so
  * the returned beams are exactly the top-B that accuracy and diversity are defined over.
  *

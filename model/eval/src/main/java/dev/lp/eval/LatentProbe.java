@@ -95,7 +95,7 @@ public final class LatentProbe {
         Map.of());
   }
 
-  /** Latent ids below this are PAD, BOS and EOS (shared/docs and ModelConfig: codes start at 3). */
+  /** Latent ids below this are PAD, BOS and EOS (docs/DSL.md and ModelConfig: codes start at 3). */
   static final int FIRST_CODE = 3;
 
   private static boolean anyConsistent(List<Candidate> cs, Task t) {

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * <p>Plain Java only: implementations (model/nn) own every native tensor behind the opaque
  * {@link Spec} and {@link Decoder} handles, so neither the search nor the actors ever import DJL.
- * Token ids follow shared/docs/DSL.md for programs (316 ids, PAD 0, BOS 1, EOS 2) and
+ * Token ids follow docs/DSL.md for programs (316 ids, PAD 0, BOS 1, EOS 2) and
  * {@link ModelInfo} for latent codes. A handle must be closed by its owner; closing a
  * {@link Spec} does not close decoders made from it, and a decoder must not outlive its spec.
  *

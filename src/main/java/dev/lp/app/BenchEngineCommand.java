@@ -104,6 +104,11 @@ public final class BenchEngineCommand implements Callable<Integer> {
       description = "task sampler seed, one not used for training (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--task-file", paramLabel = "FILE",
+      description = "send the tasks of this JSONL file (golden format, e.g. data/everyday/tasks.jsonl; the first --tasks"
+          + " of them) instead of sampled ones; the warm-up sends its first --warmup tasks once more first")
+  Path taskFile;
+
   @Option(names = "--max-expressions", defaultValue = "10",
       description = "sample programs of at most this many expressions, 1..10 (default: ${DEFAULT-VALUE}, the paper's)")
   int maxExpressions;
@@ -148,14 +153,24 @@ public final class BenchEngineCommand implements Callable<Integer> {
     validate();
     PrintWriter log = spec.commandLine().getErr();
     Config conf = AppConfig.load(null);
-    TaskSampler sampler = new TaskSampler(SamplerConfig.paper().withExpressions(1, maxExpressions));
     List<Task> measured = new ArrayList<>();
-    for (int i = 0; i < tasks; i++) {
-      measured.add(sampler.sample(seed, i));
-    }
     List<Task> warm = new ArrayList<>();
-    for (int i = 0; i < warmup; i++) {
-      warm.add(sampler.sample(seed, tasks + i));
+    if (taskFile != null) {
+      List<Task> all = TaskFiles.read("--task-file", taskFile,
+          m -> new ParameterException(spec.commandLine(), m));
+      measured.addAll(all.subList(0, Math.min(tasks, all.size())));
+      tasks = measured.size();
+      for (int i = 0; i < warmup; i++) {
+        warm.add(all.get(i % all.size()));
+      }
+    } else {
+      TaskSampler sampler = new TaskSampler(SamplerConfig.paper().withExpressions(1, maxExpressions));
+      for (int i = 0; i < tasks; i++) {
+        measured.add(sampler.sample(seed, i));
+      }
+      for (int i = 0; i < warmup; i++) {
+        warm.add(sampler.sample(seed, tasks + i));
+      }
     }
 
     try (OpenModel opened = openModel()) {
@@ -451,13 +466,15 @@ public final class BenchEngineCommand implements Callable<Integer> {
     md.append(String.format(Locale.ROOT,
         "Path: embedded KRaft broker on %s (%d partitions), one worker started by `Worker.start` as `lp serve` does "
             + "(batch max-size %d, max-delay %s; intake max-in-flight %d), and a client in the same JVM sending "
-            + "SynthesisRequests to %s and reading %s. %d tasks sampled with seed %d (paper sampler config%s), "
+            + "SynthesisRequests to %s and reading %s. %d tasks %s, "
             + "B=%d, L=%d, guidance %s, at most %d requests in flight, deadline %s; %d warm-up requests first, not "
             + "counted.%n%n",
         run.bootstrap(), run.partitions(), conf.getInt("lp.engine.batch.max-size"),
         conf.getDuration("lp.engine.batch.max-delay").toMillis() + " ms", conf.getInt("lp.kafka.intake.max-in-flight"),
-        Topics.REQUESTS, Topics.RESULTS, tasks, seed,
-        maxExpressions == 10 ? "" : ", at most " + maxExpressions + " expression(s) per program", beam, latentBeams,
+        Topics.REQUESTS, Topics.RESULTS, tasks, taskFile != null ? "from " + taskFile
+            : "sampled with seed " + seed + " (paper sampler config"
+                + (maxExpressions == 10 ? "" : ", at most " + maxExpressions + " expression(s) per program") + ")",
+        beam, latentBeams,
         mode().label(), concurrency,
         deadline(conf).toMillis() + " ms" + (deadlineMs == 0 ? " (worker default)" : ""), warmup));
     if (!model.info().hasLatents()) {

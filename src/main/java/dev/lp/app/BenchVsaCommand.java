@@ -37,10 +37,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "vsa",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks version-space construction on sampled and golden tasks; writes section vsa-bench of RESULTS.md.")
+    description = "Benchmarks version-space construction on sampled, golden and/or a file's tasks; writes section vsa-bench (--section) of RESULTS.md.")
 public final class BenchVsaCommand implements Callable<Integer> {
 
-  static final String SECTION = "vsa-bench";
+  @Option(names = "--section", defaultValue = "vsa-bench",
+      description = "section of the results file to write (default: ${DEFAULT-VALUE})")
+  String section;
 
   @Spec CommandSpec spec;
 
@@ -50,6 +52,10 @@ public final class BenchVsaCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "777", description = "sampler seed (default: ${DEFAULT-VALUE})")
   long seed;
+
+  @Option(names = "--tasks", paramLabel = "FILE",
+      description = "also the tasks of this JSONL file (the golden format, e.g. data/everyday/tasks.jsonl)")
+  Path tasksFile;
 
   @Option(names = "--golden", description = "also the six golden splits (the first --golden-tasks of each)")
   boolean golden;
@@ -75,8 +81,8 @@ public final class BenchVsaCommand implements Callable<Integer> {
     if (sample < 0) {
       throw usage("--sample must be >= 0, got " + sample);
     }
-    if (sample == 0 && !golden) {
-      throw usage("no tasks: give --sample N > 0 and/or --golden");
+    if (sample == 0 && !golden && tasksFile == null) {
+      throw usage("no tasks: give --sample N > 0, --tasks FILE and/or --golden");
     }
     if (goldenTasks < 1) {
       throw usage("--golden-tasks must be >= 1, got " + goldenTasks);
@@ -88,6 +94,9 @@ public final class BenchVsaCommand implements Callable<Integer> {
     if (sample > 0) {
       TaskSampler sampler = new TaskSampler(SamplerConfig.paper());
       sets.add(new Dataset("sampled (paper config, seed " + seed + ")", sampler.stream(seed, 0, sample).toList()));
+    }
+    if (tasksFile != null) {
+      sets.add(new Dataset(tasksFile.toString(), TaskFiles.read("--tasks", tasksFile, this::usage)));
     }
     if (golden) {
       for (String split : EvalCommand.GOLDEN_SPLITS) {
@@ -114,12 +123,12 @@ public final class BenchVsaCommand implements Callable<Integer> {
     }
     String markdown = section(stats, budget);
     Path file = results.toAbsolutePath().normalize();
-    new ResultsDoc(file).putSection(SECTION, markdown);
+    new ResultsDoc(file).putSection(section, markdown);
     PrintWriter out = spec.commandLine().getOut();
     for (Stats s : stats) {
       out.println(s.line());
     }
-    out.println("wrote section " + SECTION + " of " + file);
+    out.println("wrote section " + section + " of " + file);
     out.flush();
     return 0;
   }

@@ -258,7 +258,12 @@ public final class EvalCommand implements Callable<Integer> {
   private List<Dataset> datasets() {
     List<Dataset> out = new ArrayList<>();
     if (tasksFile != null) {
-      out.add(new Dataset(tasksFile.toString(), TaskFiles.read("--tasks", tasksFile, this::usage), true));
+      List<Task> tasks = TaskFiles.read("--tasks", tasksFile, this::usage);
+      // The paper's numbers sit beside a file's rows only when it looks like the paper's data (what `lp
+      // generate` writes: 4 examples and the program of every task); hand-written tasks, such as
+      // data/everyday, are another distribution.
+      boolean paperLike = tasks.stream().allMatch(t -> t.program() != null && t.inputs().size() == 4);
+      out.add(new Dataset(tasksFile.toString(), tasks, paperLike));
     }
     if (sample != null) {
       SamplerConfig config;

@@ -44,6 +44,25 @@ class BenchVsaCommandTest {
   }
 
   @Test
+  void measuresATasksFileWithoutPrograms() throws Exception {
+    Path results = dir.resolve("R.md");
+    Path tasks = dir.resolve("everyday.jsonl");
+    // hand-written tasks carry no program: expressible is measured, "own program admitted" has nothing to count
+    Files.writeString(tasks, "{\"inputs\": [\"Paris (France)\", \"Lima (Peru)\"], \"outputs\": [\"France\", \"Peru\"]}\n");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute("bench", "vsa", "--sample", "0", "--tasks", tasks.toString(), "--time-budget", "20000",
+        "--results", results.toString());
+    assertEquals(0, exit, err.toString());
+    String doc = Files.readString(results);
+    assertTrue(doc.contains("| " + tasks + " | 1 |"), doc);
+    assertTrue(out.toString().contains(tasks + ": 1 tasks") && out.toString().contains("expressible 1;"), out.toString());
+  }
+
+  @Test
   void rejectsBadArguments() {
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new Main());

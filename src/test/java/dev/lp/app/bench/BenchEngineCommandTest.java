@@ -62,6 +62,23 @@ class BenchEngineCommandTest {
   }
 
   @Test
+  void sendsTheTasksOfAFile() throws Exception {
+    Path results = dir.resolve("file-bench.md");
+    Path tasks = dir.resolve("everyday.jsonl");
+    Files.writeString(tasks, String.join("\n",
+        "{\"inputs\": [\"Paris (France)\", \"Lima (Peru)\"], \"outputs\": [\"France\", \"Peru\"]}",
+        "{\"inputs\": [\"ab 12\", \"cd 3\"], \"outputs\": [\"12\", \"3\"]}",
+        "{\"inputs\": [\"x\"], \"outputs\": [\"X\"]}") + "\n");
+    Run run = new Run("bench", "engine", "--random-init", "tiny", "--kind", "baseline", "--task-file", tasks.toString(),
+        "--tasks", "2", "--warmup", "1", "--beam", "2", "--latent-beams", "1", "--concurrency", "2", "--deadline-ms", "3000",
+        "--batch-steps", "4", "--section", "file-bench", "--results", results.toString());
+    assertEquals(0, run.exit, run.err.toString());
+    String doc = Files.readString(results);
+    assertTrue(doc.contains("2 tasks from " + tasks + ","), doc);
+    assertTrue(doc.contains("| requests sent / answered (Finished) | 2 / 2 |"), doc);
+  }
+
+  @Test
   void rejectsBadArgumentsWithExitCode2() {
     String results = dir.resolve("r.md").toString();
     String[][] cases = {
@@ -80,6 +97,8 @@ class BenchEngineCommandTest {
         {"--beam must be in 1..100, got 0", "--random-init", "tiny", "--beam", "0", "--results", results},
         {"--deadline-ms must be in 0..600000", "--random-init", "tiny", "--deadline-ms", "-1", "--results", results},
         {"--batch-steps must be in 1..1000, got 0", "--random-init", "tiny", "--batch-steps", "0", "--results", results},
+        {"--task-file: cannot read", "--random-init", "tiny", "--task-file", dir.resolve("nope.jsonl").toString(),
+            "--results", results},
     };
     for (String[] c : cases) {
       String[] args = new String[c.length + 1];

@@ -141,8 +141,9 @@ final class Session extends AbstractBehavior<Session.Command> {
   /**
    * Prepares the request's guidance: at once for off/prefix, on the version-space dispatcher for a
    * version space (up to its budget's time), while the latent beam runs. Builds run one at a time:
-   * one whose request has {@code ended} by the time its turn comes is skipped, so a burst of requests
-   * that expire while queued does not hold later requests behind builds nobody will use.
+   * one whose request has {@code ended} by the time its turn comes is skipped, and one running when
+   * its request ends stops at its next budget check, so a burst of requests that expire does not hold
+   * later requests behind builds nobody will use.
    */
   private static void prepareGuidance(ActorContext<Command> ctx, EngineSettings settings, Guidance mode,
       List<String> inputs, List<String> outputs, java.util.concurrent.atomic.AtomicBoolean ended) {
@@ -154,7 +155,8 @@ final class Session extends AbstractBehavior<Session.Command> {
         if (ended.get()) {
           throw new java.util.concurrent.CancellationException("the request ended before its version space was built");
         }
-        return TaskGuidance.prepare(mode, inputs, outputs, settings.versionSpace());
+        // a build still running when the request ends (deadline, cancel, failover) stops there too
+        return TaskGuidance.prepare(mode, inputs, outputs, settings.versionSpace(), ended::get);
       }, executor);
     } else {
       prepared = java.util.concurrent.CompletableFuture.completedFuture(TaskGuidance.prepare(mode, inputs, outputs));

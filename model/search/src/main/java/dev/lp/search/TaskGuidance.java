@@ -57,6 +57,15 @@ public final class TaskGuidance {
    */
   public static TaskGuidance prepare(Guidance mode, List<String> inputs, List<String> outputs,
       VersionSpace.Budget vsaBudget) {
+    return prepare(mode, inputs, outputs, vsaBudget, () -> false);
+  }
+
+  /**
+   * As {@link #prepare(Guidance, List, List, VersionSpace.Budget)}; a version-space build stops early once
+   * {@code cancelled} is true (the request ended), and the guidance then falls back as for a cut space.
+   */
+  public static TaskGuidance prepare(Guidance mode, List<String> inputs, List<String> outputs,
+      VersionSpace.Budget vsaBudget, java.util.function.BooleanSupplier cancelled) {
     if (mode == null) {
       throw new IllegalArgumentException("guidance mode is null");
     }
@@ -69,7 +78,7 @@ public final class TaskGuidance {
     long t0 = System.nanoTime();
     VersionSpace vs;
     try {
-      vs = VersionSpace.build(in, out, vsaBudget);
+      vs = VersionSpace.build(in, out, vsaBudget, cancelled);
     } catch (IllegalArgumentException cannot) {
       return new TaskGuidance(mode, Guidance.PREFIX, in, out, null,
           "version space not built: " + cannot.getMessage(), System.nanoTime() - t0);

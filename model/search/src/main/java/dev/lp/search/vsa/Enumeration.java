@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Enumerates the expressions of a {@link Universe} whose output on every example occurs in that example's
@@ -247,6 +248,7 @@ final class Enumeration {
   final Universe universe;
   private final Ex[] ex;
   private final long deadline;
+  private final BooleanSupplier cancelled;
   private final long maxVectors;
   /** Whether span keys fit a long: at most 4 examples, inputs under 128 characters. */
   private final boolean packable;
@@ -321,6 +323,12 @@ final class Enumeration {
   private int[] rys;
 
   Enumeration(List<String> inputs, List<String> outputs, long deadline, long maxVectors) {
+    this(inputs, outputs, deadline, maxVectors, () -> false);
+  }
+
+  /** As above; the build stops as soon as {@code cancelled} says so (checked where the time budget is). */
+  Enumeration(List<String> inputs, List<String> outputs, long deadline, long maxVectors, BooleanSupplier cancelled) {
+    this.cancelled = cancelled;
     this.n = inputs.size();
     this.in = inputs.toArray(new String[0]);
     this.out = outputs.toArray(new String[0]);
@@ -357,6 +365,9 @@ final class Enumeration {
     } catch (Cut c) {
       cut = c.getMessage();
     }
+    if (cancelled.getAsBoolean()) {
+      return; // nobody will use this space: no automaton (root stays -1, so no DAG either)
+    }
     buildAutomaton();
     phase("automaton", t);
   }
@@ -375,9 +386,19 @@ final class Enumeration {
   }
 
   private void check() {
-    if (BuildClock.now() > deadline) {
-      throw new Cut("time budget spent during enumeration");
+    if (late()) {
+      throw new Cut(lateReason("during enumeration"));
     }
+  }
+
+  /** Whether the build must stop: its time budget is spent or it was cancelled. */
+  boolean late() {
+    return BuildClock.now() > deadline || cancelled.getAsBoolean();
+  }
+
+  /** Why {@link #late()} is true, for a cut reason: "time budget spent " + where, or the cancellation. */
+  String lateReason(String where) {
+    return cancelled.getAsBoolean() ? "cancelled " + where : "time budget spent " + where;
   }
 
   // ------------------------------------------------------------------ vectors
@@ -1241,8 +1262,8 @@ final class Enumeration {
     if (rel != null) {
       Map<IntsKey, Integer> shared = new HashMap<>();
       for (int k = 0; k < rel.length; k++) {
-        if (BuildClock.now() > deadline) {
-          cut = "time budget spent while building the expression automaton";
+        if (late()) {
+          cut = lateReason("while building the expression automaton");
           break; // Compose outers not added yet are left out: the space stays sound
         }
         Pairs pairs = rel[k];
@@ -1260,14 +1281,14 @@ final class Enumeration {
           boolean late = false;
           for (int j = 0; id && j < identityRel.size() && !late; j++) {
             addInner(b, inners.get(identityRel.inner(j)), identityRel.vector(j), byStart);
-            late = (j & 511) == 511 && BuildClock.now() > deadline;
+            late = (j & 511) == 511 && late();
           }
           for (int j = 0; j < pairs.size() && !late; j++) {
             addInner(b, inners.get(pairs.inner(j)), pairs.vector(j), byStart);
-            late = (j & 511) == 511 && BuildClock.now() > deadline;
+            late = (j & 511) == 511 && late();
           }
           if (late) {
-            cut = "time budget spent while building the expression automaton";
+            cut = lateReason("while building the expression automaton");
             break; // this outer's inners are only partly added: leave the outer out
           }
           addSpans(b, byStart);

@@ -130,6 +130,19 @@ public final class VersionSpace {
    *     outputs empty, or outputs so long together that position tuples do not fit a long
    */
   public static VersionSpace build(List<String> inputs, List<String> outputs, Budget budget) {
+    return build(inputs, outputs, budget, () -> false);
+  }
+
+  /**
+   * As {@link #build(List, List, Budget)}, stopping early once {@code cancelled} returns true (checked as
+   * often as the time budget; e.g. the request that wanted the space has ended): the space is then cut,
+   * its reason says "cancelled", and it admits nothing.
+   */
+  public static VersionSpace build(List<String> inputs, List<String> outputs, Budget budget,
+      java.util.function.BooleanSupplier cancelled) {
+    if (cancelled == null) {
+      throw new IllegalArgumentException("cancelled is null");
+    }
     long t0 = System.nanoTime();
     long c0 = BuildClock.now();
     Builder b = new Builder();
@@ -146,15 +159,15 @@ public final class VersionSpace {
       }
     }
     long deadline = BuildClock.now() + budget.time().toNanos();
-    Enumeration en = new Enumeration(inputs, outputs, deadline, budget.maxVectors());
+    Enumeration en = new Enumeration(inputs, outputs, deadline, budget.maxVectors(), cancelled);
     en.run();
-    b.cut = en.cut;
+    b.cut = en.cut != null || !cancelled.getAsBoolean() ? en.cut : "cancelled before the build ended";
     b.automaton = en.automaton;
     b.root = en.root;
     b.vectorCount = en.vectors.size();
     b.vectors = en.vectors;
     if (b.root >= 0) {
-      b.dag(en, outputs, deadline, budget.maxNodes());
+      b.dag(en, outputs, budget.maxNodes());
     }
     b.nanos = System.nanoTime() - t0;
     b.cpuNanos = BuildClock.now() - c0;
@@ -414,7 +427,7 @@ public final class VersionSpace {
     int edges;
     int explored;
 
-    void dag(Enumeration en, List<String> outputs, long deadline, long maxNodes) {
+    void dag(Enumeration en, List<String> outputs, long maxNodes) {
       int n = en.n;
       int vn = en.vectors.size();
       vecCount = new long[vn];
@@ -482,8 +495,8 @@ public final class VersionSpace {
       outer:
       for (int s = 0; s <= maxSum; s++) {
         for (long key : buckets.get(s)) {
-          if (BuildClock.now() > deadline) {
-            cut = "time budget spent while building the DAG";
+          if (en.late()) {
+            cut = en.lateReason("while building the DAG");
             break outer;
           }
           long rest = key;

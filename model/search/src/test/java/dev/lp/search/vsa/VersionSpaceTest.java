@@ -297,4 +297,32 @@ class VersionSpaceTest {
     assertTrue(took < limit.toNanos() * 4 + 2_000_000_000L, "took " + took / 1_000_000 + " ms");
     assertTrue(Arrays.asList(vs.toString().split(",")).stream().anyMatch(s -> s.contains("cut")));
   }
+
+  /**
+   * A build whose request has ended stops at its next budget check, whatever time is left: it is cut,
+   * says it was cancelled, and admits nothing (nobody will decode in it).
+   */
+  @Test
+  void cancelledBuildStopsAndSaysSo() {
+    String in = "aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa";
+    String out = "a".repeat(100);
+    List<String> ins = List.of(in, in.substring(5), in.substring(11), in.substring(20));
+    List<String> outs = List.of(out, out.substring(3), out.substring(7), out.substring(40));
+    java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+    // cancelled after a few checks: mid-enumeration, with a time budget that alone would run for a minute
+    VersionSpace vs = VersionSpace.build(ins, outs, VersionSpace.Budget.DEFAULT.withTime(Duration.ofSeconds(60)),
+        () -> checks.incrementAndGet() > 5);
+    assertTrue(vs.cut(), vs.toString());
+    assertTrue(vs.cutReason().orElseThrow().startsWith("cancelled"), vs.cutReason().orElseThrow());
+    assertFalse(vs.expressible());
+    assertTrue(checks.get() < 50, "checked " + checks.get() + " times after cancelling");
+
+    VersionSpace before = VersionSpace.build(List.of("Paris (France)"), List.of("France"), VersionSpace.Budget.DEFAULT,
+        () -> true);
+    assertTrue(before.cut() && !before.expressible(), before.toString());
+    VersionSpace never = VersionSpace.build(List.of("Paris (France)"), List.of("France"), VersionSpace.Budget.DEFAULT,
+        () -> false);
+    assertFalse(never.cut(), never.toString());
+    assertTrue(never.expressible());
+  }
 }

@@ -65,13 +65,13 @@ class OpsEndpointE2ETest {
       assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.headers().firstValue("Content-Type").orElse(""));
       List<String> lines = metrics.body().lines().toList();
       for (String expected : List.of(
-          "lp_requests_finished_total{status=\"SOLVED\"} 1",
-          "lp_requests_finished_total{status=\"FAILED\"} 0",
+          "lp_requests_finished_total{status=\"SOLVED\"} 1.0",
+          "lp_requests_finished_total{status=\"FAILED\"} 0.0",
           "lp_request_latency_seconds_count 1",
           "lp_request_latency_seconds_bucket{le=\"+Inf\"} 1",
           "lp_time_to_first_solution_seconds_count 1",
-          "lp_requests_in_flight 0",
-          "lp_partitions_assigned 1",
+          "lp_requests_in_flight 0.0",
+          "lp_partitions_assigned 1.0",
           "lp_model_info{kind=\"lp\",version=\"scripted-demo\"} 1")) {
         assertTrue(lines.contains(expected), expected + " in\n" + metrics.body());
       }
@@ -82,7 +82,7 @@ class OpsEndpointE2ETest {
       var unsolved = request("ops-drain", DemoTasks.all().get(4), 2_500);
       stack.client.send(unsolved);
       ServingStack.await(() -> stack.worker.intake().inFlight() == 1, WAIT, "the slow request is in flight");
-      assertTrue(get(base + "/metrics").body().lines().anyMatch("lp_requests_in_flight 1"::equals));
+      assertTrue(get(base + "/metrics").body().lines().anyMatch("lp_requests_in_flight 1.0"::equals));
       long t0 = System.nanoTime();
       var closing = CompletableFuture.runAsync(stack.worker::close);
       ServingStack.await(() -> status(base + "/readyz") == 503, WAIT, "/readyz turns 503 while draining");

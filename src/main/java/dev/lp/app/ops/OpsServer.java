@@ -134,7 +134,7 @@ public final class OpsServer implements AutoCloseable {
       respond(exchange, 500, TEXT, "metrics failed: " + e);
       return;
     }
-    respond(exchange, 200, MetricsRegistry.CONTENT_TYPE, text);
+    respond(exchange, 200, ServingMetrics.CONTENT_TYPE, text);
   }
 
   private static void respond(HttpExchange exchange, int status, String contentType, String body)

@@ -270,14 +270,18 @@ public final class TrainLoop {
     return columns.stream().filter(c -> !c.equals("token_acc") && !c.equals("lr") && !c.equals("tasks_per_s")).toList();
   }
 
+  private static final boolean TERMINAL = System.console() != null;
+
   private String progressLine(long step, Map<String, Double> row, long runStart, long runTasks) {
     double elapsed = (System.nanoTime() - runStart) / 1e9;
     double stepsPerSec = (step - 0.0) > 0 ? runTasks / (double) settings.batchSize() / elapsed : 0;
     long etaSec = stepsPerSec > 0 ? (long) ((settings.steps() - step) / stepsPerSec) : 0;
     int width = 24;
     int filled = (int) (width * step / settings.steps());
-    return String.format(Locale.ROOT, "\r[%s%s] step %d/%d  loss %.4f  tok-acc %.3f  lr %.2e  %.1f tasks/s  eta %dm%02ds ",
+    String line = String.format(Locale.ROOT, "[%s%s] step %d/%d  loss %.4f  tok-acc %.3f  lr %.2e  %.1f tasks/s  eta %dm%02ds",
         "#".repeat(filled), ".".repeat(width - filled), step, settings.steps(), row.get("loss"), row.get("token_acc"),
         row.get("lr"), row.get("tasks_per_s"), etaSec / 60, etaSec % 60);
+    // On a terminal the line is redrawn in place; in a log file (background runs) one line per log step.
+    return TERMINAL ? "\r" + line + " " : line + System.lineSeparator();
   }
 }

@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.common.DemoTasks;
 import dev.lp.app.bench.ChildJvm;
 import dev.lp.app.bench.FuzzRecords;
 import dev.lp.app.bench.FuzzRecords.Kind;

@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.common.DemoTasks;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.models.CheckpointWatcher;
 import dev.lp.app.kafka.EmbeddedKafka;

@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.common.DemoTasks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

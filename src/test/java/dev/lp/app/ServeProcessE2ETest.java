@@ -1,5 +1,6 @@
 package dev.lp.app;
 
+import dev.lp.app.common.DemoTasks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,7 +107,7 @@ class ServeProcessE2ETest {
     var err = new ByteArrayOutputStream();
     var saved = System.err;
     try {
-      var t = dev.lp.app.DemoTasks.all().get(0);
+      var t = dev.lp.app.common.DemoTasks.all().get(0);
       var args = new ArrayList<>(List.of("synthesize", "--bootstrap", kafka.bootstrapServers(),
           "--request-id", "failover-1", "--deadline-ms", "4000"));
       for (int i = 0; i < t.inputs().size(); i++) {

@@ -2,7 +2,7 @@ package dev.lp.app.bench;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import dev.lp.app.DemoTasks;
+import dev.lp.app.common.DemoTasks;
 import dev.lp.app.kafka.SynthesisClient;
 import dev.lp.data.SamplerConfig;
 import dev.lp.data.TaskSampler;

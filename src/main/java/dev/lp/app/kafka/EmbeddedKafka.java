@@ -1,6 +1,6 @@
 package dev.lp.app.kafka;
 
-import dev.lp.app.TempDirs;
+import dev.lp.app.common.TempDirs;
 import dev.lp.protocol.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

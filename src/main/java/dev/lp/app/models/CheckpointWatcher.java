@@ -1,6 +1,6 @@
 package dev.lp.app.models;
 
-import dev.lp.app.TempDirs;
+import dev.lp.app.common.TempDirs;
 import com.typesafe.config.Config;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.models.ModelLoader;

@@ -1,7 +1,7 @@
 package dev.lp.app.models;
 
-import dev.lp.app.DemoTasks;
-import dev.lp.app.TempDirs;
+import dev.lp.app.common.DemoTasks;
+import dev.lp.app.common.TempDirs;
 import dev.lp.actors.ModelSource;
 import dev.lp.app.models.ModelLoader;
 import dev.lp.dsl.TaskJsonl;

@@ -1,4 +1,4 @@
-package dev.lp.app;
+package dev.lp.app.common;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.lp.app;
+package dev.lp.app.common;
 
 import dev.lp.dsl.Program;
 import dev.lp.dsl.ProgramText;

@@ -1,4 +1,4 @@
-package dev.lp.app;
+package dev.lp.app.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

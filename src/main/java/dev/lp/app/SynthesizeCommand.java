@@ -2,7 +2,10 @@ package dev.lp.app;
 
 import dev.lp.app.kafka.EventPrinter;
 import dev.lp.app.kafka.SynthesisClient;
+import dev.lp.dsl.Program;
+import dev.lp.dsl.ProgramText;
 import dev.lp.dsl.TaskJsonl;
+import dev.lp.search.Consistency;
 import dev.lp.protocol.Finished;
 import dev.lp.protocol.Options;
 import dev.lp.search.Guidance;
@@ -80,6 +83,15 @@ public final class SynthesizeCommand implements Callable<Integer> {
           + " lp.engine.default-ranking).")
   String ranking;
 
+  @Option(names = "--apply", paramLabel = "INPUT",
+      description = "Once solved, run the answer on this input too and print what it gives; repeat for more"
+          + " (fill the rest of a column).")
+  List<String> apply = new ArrayList<>();
+
+  @Option(names = "--apply-file", paramLabel = "FILE",
+      description = "As --apply, for every line of FILE (one input per line; blank lines skipped).")
+  Path applyFile;
+
   @Option(names = "--request-id", description = "Request id (default: a random UUID).")
   String requestId;
 
@@ -127,12 +139,17 @@ public final class SynthesizeCommand implements Callable<Integer> {
     }
   }
 
+  // The hidden examples of a --file task: not sent, checked against the answer.
+  private final List<String> hiddenInputs = new ArrayList<>();
+  private final List<String> hiddenOutputs = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     var conf = AppConfig.load(config);
     List<String> inputs = new ArrayList<>();
     List<String> outputs = new ArrayList<>();
     readExamples(inputs, outputs);
+    List<String> toApply = readApply();
     String id = requestId == null ? UUID.randomUUID().toString() : requestId;
     var request = SynthesisClient.request(id, inputs, outputs)
         .setOptions(Options.newBuilder().setBeamSize(beam).setLatentBeams(latentBeams)
@@ -179,8 +196,72 @@ public final class SynthesizeCommand implements Callable<Integer> {
         System.err.println("lp synthesize: the worker rejected the request as invalid (the Error above says why)");
         return 4;
       }
+      if (status == Finished.Status.SOLVED) {
+        answer(events).ifPresent(program -> printApplied(out, program, toApply));
+      }
       return status == Finished.Status.SOLVED ? 0 : 1;
     }
+  }
+
+  /** The program of the last Solved event (the answer), parsed. */
+  private static java.util.Optional<Program> answer(List<SynthesisClient.Received> events) {
+    for (int i = events.size() - 1; i >= 0; i--) {
+      var e = events.get(i).event();
+      if (e.hasSolved()) {
+        try {
+          return java.util.Optional.of(ProgramText.parse(e.getSolved().getProgramText()));
+        } catch (RuntimeException unparsable) {
+          System.err.println("lp synthesize: the answer's text does not parse here (" + unparsable.getMessage()
+              + "); not applied");
+          return java.util.Optional.empty();
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Runs the answer on the inputs of --apply/--apply-file, and on the hidden examples of a --file task
+   * (the examples not sent: does the answer generalise to them?), and prints what it gives.
+   */
+  private void printApplied(java.io.PrintStream out, Program program, List<String> toApply) {
+    if (!toApply.isEmpty()) {
+      List<String> got = Consistency.outputs(program, toApply);
+      out.println("applied to " + toApply.size() + " more input" + (toApply.size() == 1 ? "" : "s") + ":");
+      for (int i = 0; i < toApply.size(); i++) {
+        out.println("  " + quote(toApply.get(i)) + " => " + (got.get(i) == null ? "(fails)" : quote(got.get(i))));
+      }
+    }
+    if (!hiddenInputs.isEmpty()) {
+      List<String> got = Consistency.outputs(program, hiddenInputs);
+      int ok = 0;
+      for (int i = 0; i < hiddenInputs.size(); i++) {
+        boolean same = hiddenOutputs.get(i).equals(got.get(i));
+        ok += same ? 1 : 0;
+        if (!same) {
+          out.println("  hidden " + quote(hiddenInputs.get(i)) + ": wanted " + quote(hiddenOutputs.get(i)) + ", got "
+              + (got.get(i) == null ? "(fails)" : quote(got.get(i))));
+        }
+      }
+      out.println("hidden examples of the task (not sent): " + ok + "/" + hiddenInputs.size() + " reproduced");
+    }
+  }
+
+  private static String quote(String s) {
+    return "\"" + s + "\"";
+  }
+
+  private List<String> readApply() throws java.io.IOException {
+    List<String> all = new ArrayList<>(apply);
+    if (applyFile != null) {
+      if (!Files.isRegularFile(applyFile)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--apply-file " + applyFile + " does not exist");
+      }
+      try (Stream<String> lines = Files.lines(applyFile)) {
+        lines.filter(l -> !l.isBlank()).forEach(all::add);
+      }
+    }
+    return all;
   }
 
   private static boolean finished(List<SynthesisClient.Received> events) {
@@ -210,6 +291,8 @@ public final class SynthesizeCommand implements Callable<Integer> {
         var task = TaskJsonl.parseLine(line.get(), file + " task " + index);
         inputs.addAll(task.inputs());
         outputs.addAll(task.outputs());
+        hiddenInputs.addAll(task.hiddenInputs());
+        hiddenOutputs.addAll(task.hiddenOutputs());
       } catch (RuntimeException e) {
         if (e instanceof CommandLine.ParameterException) {
           throw e;

@@ -261,6 +261,33 @@ class KafkaEdgeE2ETest {
       args.add(t.inputs().get(i) + "=>" + t.outputs().get(i));
     }
     assertEquals(0, Main.run(args.toArray(String[]::new)), "solved");
+
+    // The answer applied to new inputs (--apply, --apply-file), and checked on a --file task's hidden examples.
+    var applyFile = java.nio.file.Files.createTempFile("lp-apply", ".txt");
+    var taskFile = java.nio.file.Files.createTempFile("lp-task", ".jsonl");
+    var stdout = System.out;
+    var captured = new java.io.ByteArrayOutputStream();
+    try {
+      java.nio.file.Files.writeString(applyFile, "Ada Lovelace\n\nGrace Hopper\n");
+      java.nio.file.Files.writeString(taskFile, "{\"inputs\": " + json(t.inputs()) + ", \"outputs\": "
+          + json(t.outputs()) + ", \"hidden_inputs\": [\"Alan Turing\", \"Bo Li\"], \"hidden_outputs\": [\"Turing A\","
+          + " \"Li X\"]}\n");
+      System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+      var applied = new ArrayList<>(args);
+      applied.addAll(List.of("--apply", "Edsger Dijkstra", "--apply-file", applyFile.toString()));
+      assertEquals(0, Main.run(applied.toArray(String[]::new)), "solved, then applied");
+      assertEquals(0, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers(), "--file", taskFile.toString()));
+    } finally {
+      System.setOut(stdout);
+      java.nio.file.Files.delete(applyFile);
+      java.nio.file.Files.delete(taskFile);
+    }
+    String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(printed.contains("applied to 3 more inputs:\n  \"Edsger Dijkstra\" => \"Dijkstra E\"\n"
+        + "  \"Ada Lovelace\" => \"Lovelace A\"\n  \"Grace Hopper\" => \"Hopper G\"\n"), printed);
+    assertTrue(printed.contains("  hidden \"Bo Li\": wanted \"Li X\", got \"Li B\"\n"
+        + "hidden examples of the task (not sent): 1/2 reproduced"), printed);
+
     var unsolved = DemoTasks.all().get(4);
     var args1 = new ArrayList<>(List.of("synthesize", "--bootstrap", kafka.bootstrapServers()));
     for (int i = 0; i < unsolved.inputs().size(); i++) {
@@ -365,5 +392,11 @@ class KafkaEdgeE2ETest {
       var o = offsets.get(new TopicPartition(md.topic(), md.partition()));
       return o == null ? -1 : o.offset();
     }
+  }
+
+  private static String json(List<String> strings) {
+    var a = new com.google.gson.JsonArray();
+    strings.forEach(a::add);
+    return a.toString();
   }
 }

@@ -281,13 +281,18 @@ class VersionSpaceTest {
     assertThrows(IllegalArgumentException.class, () -> new VersionSpace.Budget(Duration.ofSeconds(1), 0, 1));
   }
 
+  // Long outputs of repeated characters: the DAG explodes (position tuples fill the product space).
+  private static final String AS = "aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa";
+  private static final List<String> PATHOLOGICAL_INPUTS =
+      List.of(AS, AS.substring(5), AS.substring(11), AS.substring(20));
+  private static final List<String> PATHOLOGICAL_OUTPUTS = List.of("a".repeat(100), "a".repeat(97), "a".repeat(93),
+      "a".repeat(60));
+
   /** Long outputs of repeated characters: the DAG explodes; the build stops at the budget and says so. */
   @Test
   void pathologicalTaskIsCutWithinTheBudget() {
-    String in = "aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa";
-    String out = "a".repeat(100);
-    List<String> ins = List.of(in, in.substring(5), in.substring(11), in.substring(20));
-    List<String> outs = List.of(out, out.substring(3), out.substring(7), out.substring(40));
+    List<String> ins = PATHOLOGICAL_INPUTS;
+    List<String> outs = PATHOLOGICAL_OUTPUTS;
     Duration limit = Duration.ofMillis(300);
     long t0 = System.nanoTime();
     VersionSpace vs = VersionSpace.build(ins, outs, VersionSpace.Budget.DEFAULT.withTime(limit));
@@ -304,10 +309,8 @@ class VersionSpaceTest {
    */
   @Test
   void cancelledBuildStopsAndSaysSo() {
-    String in = "aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa aaaaaaaaaa";
-    String out = "a".repeat(100);
-    List<String> ins = List.of(in, in.substring(5), in.substring(11), in.substring(20));
-    List<String> outs = List.of(out, out.substring(3), out.substring(7), out.substring(40));
+    List<String> ins = PATHOLOGICAL_INPUTS;
+    List<String> outs = PATHOLOGICAL_OUTPUTS;
     java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
     // cancelled after a few checks: mid-enumeration, with a time budget that alone would run for a minute
     VersionSpace vs = VersionSpace.build(ins, outs, VersionSpace.Budget.DEFAULT.withTime(Duration.ofSeconds(60)),

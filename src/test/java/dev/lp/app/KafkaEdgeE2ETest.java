@@ -139,7 +139,7 @@ class KafkaEdgeE2ETest {
 
   @Test
   @Order(2)
-  void badInputsAreAnsweredWithErrorsAndTheWorkerKeepsServing() {
+  void badInputsAreAnsweredWithErrorsAndTheWorkerKeepsServing() throws Exception {
     // Bad bytes: 0xFF is not a valid protobuf tag; answered under the record key.
     client.sendRaw("bad-bytes".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xFF, (byte) 0xFF, 0x01});
     var bad = events(client.await(Set.of("bad-bytes"), WAIT, e -> {}).get("bad-bytes"));
@@ -165,6 +165,13 @@ class KafkaEdgeE2ETest {
     assertTrue(mismatch.get(0).getError().getMessage().contains("'mismatch-id' differs from the record key 'mismatch-key'"),
         mismatch.get(0).getError().getMessage());
     assertEquals(Status.REJECTED, mismatch.get(1).getFinished().getStatus());
+
+    // A key that is not UTF-8: the refusal goes under the key's exact bytes, where its sender listens.
+    byte[] rawKey = {(byte) 0xC3, 0x28, 'k'};
+    client.sendRaw(rawKey, request("raw-key", t).build().toByteArray());
+    List<SynthesisEvent> underRawKey = eventsUnderKey(rawKey, 2, WAIT);
+    assertEquals(Code.REQUEST_ID_MISMATCH, underRawKey.get(0).getError().getCode(), underRawKey.toString());
+    assertEquals(Status.REJECTED, underRawKey.get(1).getFinished().getStatus());
 
     var tooMany = request("too-many", t);
     for (int i = 0; i < 7; i++) {
@@ -398,5 +405,32 @@ class KafkaEdgeE2ETest {
     var a = new com.google.gson.JsonArray();
     strings.forEach(a::add);
     return a.toString();
+  }
+
+  /** Reads lp.results from the start with a consumer of its own until n events carry exactly {@code key}. */
+  private List<SynthesisEvent> eventsUnderKey(byte[] key, int n, Duration wait) throws Exception {
+    var props = new java.util.Properties();
+    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+    List<SynthesisEvent> found = new ArrayList<>();
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props)) {
+      var parts = consumer.partitionsFor(dev.lp.protocol.Topics.RESULTS).stream()
+          .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long end = System.nanoTime() + wait.toNanos();
+      while (found.size() < n && System.nanoTime() < end) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          if (java.util.Arrays.equals(key, r.key())) {
+            found.add(SynthesisEvent.parseFrom(r.value()));
+          }
+        }
+      }
+    }
+    assertEquals(n, found.size(), "events under the raw key: " + found);
+    return found;
   }
 }

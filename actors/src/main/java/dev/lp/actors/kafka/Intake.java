@@ -343,7 +343,7 @@ public final class Intake implements AutoCloseable {
   private void dispatch(Waiting w) {
     var r = w.record();
     var tp = new TopicPartition(r.topic(), r.partition());
-    var sink = new RecordSink(tp, w.generation(), r.offset());
+    var sink = new RecordSink(tp, w.generation(), r.offset(), r.key());
     inFlight++;
     String key = Topics.requestId(r.key());
     if (r.value() == null) {
@@ -433,14 +433,18 @@ public final class Intake implements AutoCloseable {
     final TopicPartition tp;
     final long generation;
     final long offset;
+    // The request record's key as sent (null: none): every answer goes under these exact bytes, so a key
+    // that is not UTF-8 still reaches its sender (the request id is the key decoded, lossy for such keys).
+    final byte[] key;
     RequestHandler.Search search; // set on the intake thread right after submit
     private final AtomicReference<Throwable> sendError = new AtomicReference<>();
     private volatile boolean givenUp;
 
-    RecordSink(TopicPartition tp, long generation, long offset) {
+    RecordSink(TopicPartition tp, long generation, long offset, byte[] key) {
       this.tp = tp;
       this.generation = generation;
       this.offset = offset;
+      this.key = key;
     }
 
     /** Silences this sink and cancels its search; false when already given up. */
@@ -475,6 +479,7 @@ public final class Intake implements AutoCloseable {
     private void publish(SynthesisEvent event, boolean last) {
       publisher.send(
           event,
+          key,
           (md, e) -> {
             if (e != null) {
               sendError.compareAndSet(null, e);

@@ -71,11 +71,20 @@ public final class Publisher implements AutoCloseable {
 
   /** Sends {@code event}; {@code callback} gets the metadata or the failure (never both, once). */
   public void send(SynthesisEvent event, Callback callback) {
+    send(event, null, callback);
+  }
+
+  /**
+   * Sends {@code event} under {@code key}: the exact bytes of the request record's key, so a sender
+   * that listens on its own key bytes finds the answer even when they are not UTF-8; null means the
+   * event's request id (UTF-8).
+   */
+  public void send(SynthesisEvent event, byte[] key, Callback callback) {
     if (event == null || callback == null) {
       throw new IllegalArgumentException("send needs an event and a callback");
     }
-    var record =
-        new ProducerRecord<>(topic, Topics.key(event.getRequestId()), event.toByteArray());
+    var record = new ProducerRecord<>(topic, key != null ? key : Topics.key(event.getRequestId()),
+        event.toByteArray());
     Callback tapped =
         (md, error) -> {
           if (error == null) {

@@ -366,7 +366,9 @@ final class Enumeration {
       cut = c.getMessage();
     }
     if (cancelled.getAsBoolean()) {
-      return; // nobody will use this space: no automaton (root stays -1, so no DAG either)
+      // nobody will use this space: no automaton (root stays -1, so no DAG either)
+      cut = cut != null ? cut : "cancelled before the build ended";
+      return;
     }
     buildAutomaton();
     phase("automaton", t);

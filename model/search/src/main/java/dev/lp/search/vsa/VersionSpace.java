@@ -161,7 +161,7 @@ public final class VersionSpace {
     long deadline = BuildClock.now() + budget.time().toNanos();
     Enumeration en = new Enumeration(inputs, outputs, deadline, budget.maxVectors(), cancelled);
     en.run();
-    b.cut = en.cut != null || !cancelled.getAsBoolean() ? en.cut : "cancelled before the build ended";
+    b.cut = en.cut;
     b.automaton = en.automaton;
     b.root = en.root;
     b.vectorCount = en.vectors.size();

@@ -306,6 +306,8 @@ class KafkaEdgeE2ETest {
     assertEquals(4, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers(), "-e", "caf\u00e9=>x"),
         "rejected by the worker (BAD_CHARACTER): invalid input has its own code");
     assertEquals(2, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers(), "--example", "no arrow here"));
+    assertEquals(2, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers(), "-e", "a=>b", "--apply-file",
+        "/nonexistent/inputs.txt"), "a missing --apply-file is a bad argument, refused before anything is sent");
     assertEquals(2, Main.run("synthesize", "--bootstrap", kafka.bootstrapServers()));
     var conf = java.nio.file.Files.createTempFile("lp-client", ".conf");
     java.nio.file.Files.writeString(conf, "lp.client.connect-timeout = 1s\n");

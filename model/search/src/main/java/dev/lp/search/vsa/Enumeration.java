@@ -368,10 +368,66 @@ final class Enumeration {
     if (cancelled.getAsBoolean()) {
       // nobody will use this space: no automaton (root stays -1, so no DAG either)
       cut = cut != null ? cut : "cancelled before the build ended";
-      return;
+      abandoned = true;
     }
+  }
+
+  /** Whether the build was cancelled during enumeration: nothing further is to be built. */
+  boolean abandoned;
+
+  /**
+   * Which vectors some enumerated expression gives (a vector registered just before a budget cut may have
+   * none): the edges the DAG may use before the automaton exists.
+   */
+  boolean[] placed() {
+    boolean[] p = new boolean[vectors.size()];
+    for (Inner w : inners) {
+      if (w.top >= 0) {
+        p[w.top] = true;
+      }
+    }
+    for (int v : topVecs) {
+      p[v] = true;
+    }
+    for (int j = 0; j < identityRel.size(); j++) {
+      p[identityRel.vector(j)] = true; // under every identity outer (there are always some: Replace(d, d))
+    }
+    for (int k = 0; rel != null && k < rel.length; k++) {
+      Pairs pairs = rel[k];
+      for (int j = 0; j < pairs.size(); j++) {
+        p[pairs.vector(j)] = true;
+      }
+    }
+    String[] c1 = new String[n];
+    for (char c : Alphabet.CHARACTERS.toCharArray()) {
+      Arrays.fill(c1, String.valueOf(c));
+      Integer v = vectorIds.get(Arrays.asList(c1));
+      if (v != null) {
+        p[v] = true;
+      } else if (vectorOrCut(c1) >= 0) { // ConstStr vectors are registered here first when new
+        p = Arrays.copyOf(p, vectors.size());
+        p[vectors.size() - 1] = true;
+      }
+    }
+    return p;
+  }
+
+  /**
+   * Builds the expression automaton over the vectors in {@code live} (all when null): the Compose
+   * relations of vectors no program uses are left out, which is most of the automaton's cost on long
+   * tasks. A vector outside {@code live} is then unknown to the automaton.
+   */
+  void buildAutomaton(boolean[] live) {
+    long t = System.nanoTime();
+    this.live = live;
     buildAutomaton();
     phase("automaton", t);
+  }
+
+  private boolean[] live;
+
+  private boolean live(int v) {
+    return live == null || (v < live.length && live[v]);
   }
 
   private static final boolean PROFILE = Boolean.getBoolean("lp.vsa.profile");
@@ -1245,32 +1301,35 @@ final class Enumeration {
     Automaton.Builder top = new Automaton.Builder();
     Map<Integer, List<int[]>> spansByStart = new HashMap<>();
     for (Inner w : inners) {
-      if (w.top >= 0) {
+      if (w.top >= 0 && live(w.top)) {
         addInner(top, w, w.top, spansByStart);
       }
     }
     addSpans(top, spansByStart);
     for (int j = 0; j < topSeqs.size(); j++) {
-      top.add(topSeqs.get(j), 0, automaton.leaf(topVecs.get(j)));
+      if (live(topVecs.get(j))) {
+        top.add(topSeqs.get(j), 0, automaton.leaf(topVecs.get(j)));
+      }
     }
     String[] c1 = new String[n];
     for (char c : Alphabet.CHARACTERS.toCharArray()) {
       Arrays.fill(c1, String.valueOf(c));
       int v = vectorOrCut(c1);
-      if (v >= 0) {
+      if (v >= 0 && live(v)) {
         top.add(new int[] {Tokens.CONST_STR, Tokens.charId(c)}, 0, automaton.leaf(v));
       }
     }
     if (rel != null) {
+      identityLive = live == null ? identityRel : liveOnly(identityRel);
       Map<IntsKey, Integer> shared = new HashMap<>();
       for (int k = 0; k < rel.length; k++) {
         if (late()) {
           cut = lateReason("while building the expression automaton");
           break; // Compose outers not added yet are left out: the space stays sound
         }
-        Pairs pairs = rel[k];
+        Pairs pairs = live == null ? rel[k] : liveOnly(rel[k]);
         boolean id = k < spanOuters && identity[k];
-        if (pairs.isEmpty() && !(id && !identityRel.isEmpty())) {
+        if (pairs.isEmpty() && !(id && !identityLive.isEmpty())) {
           continue;
         }
         int[] raw = Arrays.copyOf(pairs.data, 2 * pairs.size() + 1);
@@ -1281,8 +1340,8 @@ final class Enumeration {
           Automaton.Builder b = new Automaton.Builder();
           Map<Integer, List<int[]>> byStart = new HashMap<>();
           boolean late = false;
-          for (int j = 0; id && j < identityRel.size() && !late; j++) {
-            addInner(b, inners.get(identityRel.inner(j)), identityRel.vector(j), byStart);
+          for (int j = 0; id && j < identityLive.size() && !late; j++) {
+            addInner(b, inners.get(identityLive.inner(j)), identityLive.vector(j), byStart);
             late = (j & 511) == 511 && late();
           }
           for (int j = 0; j < pairs.size() && !late; j++) {
@@ -1301,6 +1360,20 @@ final class Enumeration {
       }
     }
     root = top.isEmpty() ? -1 : top.freeze(automaton);
+  }
+
+  /** identityRel restricted to live vectors, during {@link #buildAutomaton()}. */
+  private Pairs identityLive;
+
+  /** The pairs whose vector is live. */
+  private Pairs liveOnly(Pairs all) {
+    Pairs p = new Pairs();
+    for (int j = 0; j < all.size(); j++) {
+      if (live(all.vector(j))) {
+        p.add(all.inner(j), all.vector(j));
+      }
+    }
+    return p;
   }
 
   /** An int[] as a map key by content. */

@@ -24,7 +24,8 @@ import java.util.Optional;
  * has a node per position tuple (one position per example's output); a vector labels an edge from
  * (p1..pn) to (p1+|o1|..pn+|on|) where each output has that part at that position. Only nodes on a
  * path from the start (all 0) to the end (all complete) are kept. Which expressions give which vector
- * is an {@link Automaton} over their tokens (see {@link Enumeration} for how the enumeration stays
+ * is an {@link Automaton} over their tokens, built after the DAG for the vectors on its kept paths only
+ * (on long tasks about half the vectors, and most of the Compose relations, lie on none) (see {@link Enumeration} for how the enumeration stays
  * cheap: FlashFill-style position vectors for GetSpan, span algebra for Compose over substrings).
  *
  * <p>Bounds beyond {@link Universe}'s argument ranges, each keeping every program the sampler can draw:
@@ -140,6 +141,12 @@ public final class VersionSpace {
    */
   public static VersionSpace build(List<String> inputs, List<String> outputs, Budget budget,
       java.util.function.BooleanSupplier cancelled) {
+    return build(inputs, outputs, budget, cancelled, false);
+  }
+
+  /** As above; with fullAutomaton the automaton also holds vectors no program uses (for tests). */
+  static VersionSpace build(List<String> inputs, List<String> outputs, Budget budget,
+      java.util.function.BooleanSupplier cancelled, boolean fullAutomaton) {
     if (cancelled == null) {
       throw new IllegalArgumentException("cancelled is null");
     }
@@ -161,14 +168,34 @@ public final class VersionSpace {
     long deadline = BuildClock.now() + budget.time().toNanos();
     Enumeration en = new Enumeration(inputs, outputs, deadline, budget.maxVectors(), cancelled);
     en.run();
-    b.cut = en.cut;
-    b.automaton = en.automaton;
-    b.root = en.root;
+    if (!en.abandoned) {
+      // The DAG first, over the vectors the enumeration placed, then the automaton over the vectors on a
+      // start-to-end path only (fullAutomaton: over all, for tests that compare every vector).
+      boolean[] placed = en.placed();
+      boolean[] live = b.explore(en, outputs, budget.maxNodes(), placed) ? b.live(en.vectors.size()) : null;
+      if (live != null || fullAutomaton) {
+        en.buildAutomaton(fullAutomaton ? null : live);
+        b.automaton = en.automaton;
+        b.root = en.root;
+        if (b.root >= 0) {
+          b.counts(en.vectors.size());
+          if (live != null && b.missing(live)) {
+            // the automaton was cut before every live vector got its expressions: the DAG again without them
+            boolean[] have = new boolean[en.vectors.size()];
+            for (int v = 0; v < have.length; v++) {
+              have[v] = b.vecCount[v] > 0;
+            }
+            live = b.explore(en, outputs, budget.maxNodes(), have) ? live : null;
+          }
+          if (live != null) {
+            b.finish();
+          }
+        }
+      }
+    }
+    b.cut = en.cut != null ? en.cut : b.cut;
     b.vectorCount = en.vectors.size();
     b.vectors = en.vectors;
-    if (b.root >= 0) {
-      b.dag(en, outputs, budget.maxNodes());
-    }
     b.nanos = System.nanoTime() - t0;
     b.cpuNanos = BuildClock.now() - c0;
     return new VersionSpace(b);
@@ -427,9 +454,16 @@ public final class VersionSpace {
     int edges;
     int explored;
 
-    void dag(Enumeration en, List<String> outputs, long maxNodes) {
-      int n = en.n;
-      int vn = en.vectors.size();
+    // explored DAG, between explore and finish
+    private int n;
+    private int[] outLen;
+    private List<Long> keys;
+    private List<int[]> edgeV;
+    private List<int[]> edgeT;
+    private int endId;
+
+    /** Per vector: expressions and fewest tokens, read off the automaton's root. */
+    void counts(int vn) {
       vecCount = new long[vn];
       vecMinTokens = new int[vn];
       int[] rv = automaton.vectors(root);
@@ -437,7 +471,26 @@ public final class VersionSpace {
         vecCount[rv[j]] = automaton.counts(root)[j];
         vecMinTokens[rv[j]] = automaton.minTokens(root)[j];
       }
-      int[] outLen = new int[n];
+    }
+
+    /** Whether some live vector has no expression in the automaton (its build was cut). */
+    boolean missing(boolean[] live) {
+      for (int v = 0; v < live.length; v++) {
+        if (live[v] && vecCount[v] == 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Explores the DAG forward from the start over the usable vectors; true when the end is reached (some
+     * program exists). Leaves the explored graph for {@link #live} and {@link #finish}.
+     */
+    boolean explore(Enumeration en, List<String> outputs, long maxNodes, boolean[] usable) {
+      n = en.n;
+      int vn = usable.length;
+      outLen = new int[n];
       long[] radix = new long[n];
       long r = 1;
       for (int e = 0; e < n; e++) {
@@ -452,8 +505,8 @@ public final class VersionSpace {
         occ[e] = new long[outLen[e] + 1][words];
         String o = outputs.get(e);
         for (int v = 0; v < vn; v++) {
-          if (vecCount[v] == 0) {
-            continue; // registered before a cut but never placed in the automaton
+          if (!usable[v]) {
+            continue; // registered before a cut but never placed, or no expression in the automaton
           }
           String part = en.vectors.get(v)[e];
           if (part.isEmpty()) {
@@ -483,9 +536,9 @@ public final class VersionSpace {
         buckets.add(new ArrayList<>());
       }
       Map<Long, Integer> ids = new HashMap<>();
-      List<Long> keys = new ArrayList<>();
-      List<int[]> edgeV = new ArrayList<>();
-      List<int[]> edgeT = new ArrayList<>();
+      keys = new ArrayList<>();
+      edgeV = new ArrayList<>();
+      edgeT = new ArrayList<>();
       ids.put(0L, 0);
       keys.add(0L);
       buckets.get(0).add(0L);
@@ -552,11 +605,13 @@ public final class VersionSpace {
         }
       }
       explored = keys.size();
-      Integer endId = ids.get(endKey);
-      if (endId == null) {
-        return;
-      }
-      // Backward: node order by decreasing position sum is a reverse topological order.
+      Integer endAt = ids.get(endKey);
+      endId = endAt == null ? -1 : endAt;
+      return endAt != null;
+    }
+
+    /** Explored nodes by decreasing position sum: a reverse topological order (every edge increases it). */
+    private Integer[] reverseOrder() {
       int all = keys.size();
       Integer[] order = new Integer[all];
       int[] sums = new int[all];
@@ -569,6 +624,34 @@ public final class VersionSpace {
         }
       }
       Arrays.sort(order, (x, y) -> Integer.compare(sums[y], sums[x]));
+      return order;
+    }
+
+    /** The vectors on some start-to-end path of the explored DAG. */
+    boolean[] live(int vn) {
+      boolean[] reach = new boolean[keys.size()];
+      reach[endId] = true;
+      boolean[] live = new boolean[vn];
+      for (int id : reverseOrder()) {
+        if (id == endId || id >= edgeV.size() || edgeV.get(id) == null) {
+          continue;
+        }
+        int[] vs = edgeV.get(id);
+        int[] ts = edgeT.get(id);
+        for (int j = 0; j < vs.length; j++) {
+          if (reach[ts[j]]) {
+            reach[id] = true;
+            live[vs[j]] = true;
+          }
+        }
+      }
+      return live;
+    }
+
+    /** The backward pass over the explored DAG: kept nodes, shortest paths and program counts. */
+    void finish() {
+      int all = keys.size();
+      Integer[] order = reverseOrder();
       int[] minE = new int[all];
       int[] minT = new int[all];
       int[] lexT = new int[all];

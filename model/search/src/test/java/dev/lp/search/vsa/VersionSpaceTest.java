@@ -158,11 +158,22 @@ class VersionSpaceTest {
   }
 
   private static void assertAgreesWithBruteForce(List<String> in, List<String> out) {
+    // the full automaton holds every vector; the served build keeps only those some program uses
+    VersionSpace full = VersionSpace.build(in, out, GENEROUS, () -> false, true);
     VersionSpace vs = build(in, out);
+    assertFalse(full.cut());
     assertFalse(vs.cut());
     Map<List<String>, Long> brute = bruteForce(in, out);
-    assertEquals(brute, vs.vectorCounts(), "expressions per output vector for " + in + " -> " + out);
-    assertEquals(bruteForcePrograms(brute, out), vs.programCount(), "programs for " + in + " -> " + out);
+    assertEquals(brute, full.vectorCounts(), "expressions per output vector for " + in + " -> " + out);
+    BigInteger programs = bruteForcePrograms(brute, out);
+    assertEquals(programs, full.programCount(), "programs for " + in + " -> " + out);
+    assertEquals(programs, vs.programCount(), "programs (live vectors only) for " + in + " -> " + out);
+    assertEquals(full.shortest(), vs.shortest(), "shortest program for " + in + " -> " + out);
+    assertEquals(full.nodeCount(), vs.nodeCount());
+    assertEquals(full.edgeCount(), vs.edgeCount());
+    for (Map.Entry<List<String>, Long> e : vs.vectorCounts().entrySet()) {
+      assertEquals(brute.get(e.getKey()), e.getValue(), "expressions of live vector " + e.getKey());
+    }
   }
 
   @Test
